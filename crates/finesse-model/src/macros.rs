@@ -1,0 +1,236 @@
+//! Declarative macros that keep the ~80 wire types uniform: every struct field is optional on
+//! the wire (absent and empty mean the same), omitted from the output when absent, and named in
+//! lower camel case unless renamed; every enumeration keeps values it does not know.
+
+/// Whether a field has nothing to encode (then the element is left out).
+pub trait IsAbsent {
+    /// `true` when the value should not be written.
+    fn is_absent(&self) -> bool;
+}
+
+impl<T> IsAbsent for Option<T> {
+    fn is_absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> IsAbsent for Vec<T> {
+    fn is_absent(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl IsAbsent for String {
+    /// A required string is always written, even when empty (`<value></value>` is meaningful
+    /// in a call variable).
+    fn is_absent(&self) -> bool {
+        false
+    }
+}
+
+/// Defines a wire struct: derives, camelCase names, `default` and "skip when absent" on every
+/// field, and `XmlDocument` when a root element is given.
+macro_rules! xml_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(as $root:literal $(| $alias:literal)*)? {
+            $(
+                $(#[$fmeta:meta])*
+                $field:ident : $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            $(
+                $(#[$fmeta])*
+                #[serde(default, skip_serializing_if = "crate::macros::IsAbsent::is_absent")]
+                pub $field: $ty,
+            )*
+        }
+
+        $(
+            impl crate::XmlDocument for $name {
+                const ROOT: &'static str = $root;
+                const ROOT_ALIASES: &'static [&'static str] = &[$($alias),*];
+            }
+        )?
+    };
+}
+
+/// Defines a list document such as `<Dialogs><Dialog/>…</Dialogs>`: a struct with one `Vec`
+/// field of the item element, dereferencing to the items.
+macro_rules! xml_list {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(as $root:literal $(| $alias:literal)*)? { $item_elem:literal $(| $item_alias:literal)* => $field:ident : $item:ty }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+        pub struct $name {
+            /// The items, in document order.
+            #[serde(rename = $item_elem, $(alias = $item_alias,)* default)]
+            pub $field: Vec<$item>,
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = Vec<$item>;
+            fn deref(&self) -> &Vec<$item> {
+                &self.$field
+            }
+        }
+
+        impl From<Vec<$item>> for $name {
+            fn from($field: Vec<$item>) -> Self {
+                Self { $field }
+            }
+        }
+
+        impl crate::macros::IsAbsent for $name {
+            fn is_absent(&self) -> bool {
+                self.$field.is_empty()
+            }
+        }
+
+        $(
+            impl crate::XmlDocument for $name {
+                const ROOT: &'static str = $root;
+                const ROOT_ALIASES: &'static [&'static str] = &[$($alias),*];
+            }
+        )?
+    };
+}
+
+/// Defines an enumeration of documented wire values with an `Unknown(String)` fallback for
+/// values a newer Finesse may send. Strict decoding rejects unknown values; lenient keeps them.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = $wire:literal $(| $alias:literal)*
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant,
+            )*
+            /// A value this version of the model does not know (kept as sent).
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every documented spelling, as the guide prints them.
+            pub const KNOWN: &'static [&'static str] = &[$($wire, $($alias,)*)*];
+
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+
+            /// Reads a wire value; unknown values become [`Self::Unknown`].
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    $($wire $(| $alias)* => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+
+            /// Whether this is a value the model knows.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " value"))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from_wire(v.trim()))
+                    }
+                    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<$name, A::Error> {
+                        use serde::de::VariantAccess;
+                        let (value, variant): (String, _) = data.variant()?;
+                        variant.unit_variant()?;
+                        Ok($name::from_wire(value.trim()))
+                    }
+                }
+                deserializer.deserialize_enum(stringify!($name), $name::KNOWN, V)
+            }
+        }
+    };
+}
+
+/// Defines an identifier newtype: opaque text, compared exactly.
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// Creates the id.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+    };
+}
