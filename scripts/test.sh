@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine with only the Rust toolchain: installs what it
+# needs (scripts/setup.sh), then formatting, clippy (host and wasm32), native tests, wasm tests
+# in headless Chromium, the release build of the gadgets and the end-to-end tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/setup.sh
+
+# Crates that compile for the browser (everything but native servers and tools).
+WASM_CRATES=(-p finesse-model -p call-control)
+# Crates with browser tests (wasm-bindgen-test in headless Chromium).
+BROWSER_TESTED=(finesse-model)
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; }
+start=$SECONDS
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (host)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "clippy (wasm32)"
+cargo clippy --target wasm32-unknown-unknown "${WASM_CRATES[@]}" --all-targets --quiet -- -D warnings
+
+step "native tests"
+cargo test --workspace
+
+step "browser tests (headless Chromium)"
+for crate in "${BROWSER_TESTED[@]}"; do
+  cargo test -p "$crate" --target wasm32-unknown-unknown
+done
+
+step "release build of the gadgets"
+bash scripts/build.sh
+
+step "end-to-end tests (Playwright + Debian Chromium)"
+node --test --test-reporter=spec tests/e2e/
+
+step "done in $((SECONDS - start)) s"

@@ -1,0 +1,86 @@
+// The call control gadget, built by Trunk into dist/call-control, in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, ARTIFACTS, serve, launch, watchErrors } from './lib.mjs';
+
+const DIST = path.join(ROOT, 'dist/call-control');
+
+const user = (id, first, state, reasonLabel) => `<User>
+  <uri>/finesse/api/User/${id}</uri><roles><role>Agent</role></roles>
+  <loginId>${id}</loginId><loginName>agent${id}</loginName><state>${state}</state>
+  <stateChangeTime>2026-11-21T09:00:00.000Z</stateChangeTime><pendingState></pendingState>
+  <reasonCodeId>2</reasonCodeId>
+  <ReasonCode><category>NOT_READY</category><uri>/finesse/api/ReasonCode/2</uri><code>2</code>
+    <label>${reasonLabel}</label><forAll>true</forAll><id>2</id></ReasonCode>
+  <extension>1001001</extension><firstName>${first}</firstName><lastName>Smith</lastName>
+  <teamId>1</teamId><teamName>Sales</teamName><futureField>ignored</futureField></User>`;
+
+// Network text that looks like markup must stay text (XML-escaped on the wire, as Finesse sends it).
+const XSS_NAME = '&lt;img src=x onerror="window.__xss=1"&gt;';
+const XSS_LABEL = '&lt;script&gt;window.__xss=2&lt;/script&gt;';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(DIST, {
+    '/finesse/api/User/1001001': { body: user('1001001', 'Chris', 'NOT_READY', 'Lunch') },
+    '/finesse/api/User/1001002': { body: user('1001002', XSS_NAME, 'NOT_READY', XSS_LABEL) },
+    '/finesse/api/User/404404': {
+      status: 404,
+      body: '<ApiErrors><ApiError><ErrorType>User Not Found</ErrorType><ErrorMessage>UNKNOWN_USER</ErrorMessage><ErrorData>404404</ErrorData></ApiError></ApiErrors>',
+    },
+    '/finesse/api/User/500500': { body: '<User><state>READY</state' },
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('shows the signed-in agent with state and reason', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/?user=1001001`);
+  const state = page.getByTestId('agent-state');
+  await state.waitFor({ timeout: 15000 });
+  assert.equal(await state.textContent(), 'Not Ready - Lunch');
+  assert.match(await page.getByRole('status').textContent(), /Chris Smith.*Extension 1001001/);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-agent.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('renders names and reason labels containing markup as text', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/?user=1001002`);
+  await page.getByTestId('agent-state').waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId('agent-state').textContent(), 'Not Ready - <script>window.__xss=2</script>');
+  assert.match(await page.getByRole('status').textContent(), /<img src=x onerror="window.__xss=1"> Smith/);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.locator('img, .agent script').count(), 0);
+  await page.close();
+});
+
+test('explains an HTTP error with the server\'s ApiErrors', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/?user=404404`);
+  const banner = page.getByRole('alert');
+  await banner.waitFor({ timeout: 15000 });
+  assert.equal(await banner.textContent(),
+    'The Finesse server refused the request: User Not Found: UNKNOWN_USER (404404) (HTTP 404).');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-404.png') });
+  await page.close();
+});
+
+test('reports malformed XML instead of showing stale or empty data', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/?user=500500`);
+  const banner = page.getByRole('alert');
+  await banner.waitFor({ timeout: 15000 });
+  assert.match(await banner.textContent(), /unreadable answer: malformed XML/);
+  await page.close();
+});

@@ -1,0 +1,68 @@
+// Shared helpers for the end-to-end tests: a static file server with extra routes on a free
+// loopback port, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import http from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.xml': 'application/xml',
+};
+
+/** Serves `dir` and the given routes (`{ '/path': { status, body, type } }`) on 127.0.0.1 (port 0: a free one). */
+export async function serve(dir, routes = {}, port = 0) {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    const route = routes[url.pathname];
+    if (route) {
+      res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/xml' });
+      res.end(route.body ?? '');
+      return;
+    }
+    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
+    const file = path.join(dir, path.normalize(rel));
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = server.address().port;
+  return { url: `http://127.0.0.1:${bound}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export async function launch() {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--no-first-run', '--disable-quic',
+    ],
+  });
+}
+
+/** Collects console errors and page errors, so a test can assert there were none. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  return errors;
+}
