@@ -8,10 +8,57 @@ pub trait IsAbsent {
     fn is_absent(&self) -> bool;
 }
 
-impl<T> IsAbsent for Option<T> {
+impl<T: IsAbsent> IsAbsent for Option<T> {
+    /// `None`, or a value with nothing in it (a struct whose fields are all absent).
     fn is_absent(&self) -> bool {
-        self.is_none()
+        self.as_ref().is_none_or(IsAbsent::is_absent)
     }
+}
+
+macro_rules! never_absent {
+    ($($ty:ty),*) => {$(
+        impl IsAbsent for $ty {
+            fn is_absent(&self) -> bool {
+                false
+            }
+        }
+    )*};
+}
+never_absent!(bool, i32, i64, u32, u64);
+
+/// Decoding normalisation: an optional struct whose fields are all absent decodes as `None`,
+/// exactly as an empty element does, so `<cti><host/></cti>`, `<cti/>` and no `<cti>` mean the
+/// same and every decoded value encodes to a document that decodes back to it.
+pub(crate) trait Normalize {
+    /// The normalised value.
+    fn normalize(self) -> Self;
+}
+
+impl<T: IsAbsent> Normalize for Option<T> {
+    fn normalize(self) -> Self {
+        self.filter(|v| !v.is_absent())
+    }
+}
+
+impl<T> Normalize for Vec<T> {
+    fn normalize(self) -> Self {
+        self
+    }
+}
+
+impl Normalize for String {
+    fn normalize(self) -> Self {
+        self
+    }
+}
+
+/// `deserialize_with` for every wire struct field: decode, then [`Normalize`].
+pub(crate) fn normalized<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Normalize,
+{
+    T::deserialize(deserializer).map(Normalize::normalize)
 }
 
 impl<T> IsAbsent for Vec<T> {
@@ -46,9 +93,19 @@ macro_rules! xml_struct {
         pub struct $name {
             $(
                 $(#[$fmeta])*
-                #[serde(default, skip_serializing_if = "crate::macros::IsAbsent::is_absent")]
+                #[serde(
+                    default,
+                    skip_serializing_if = "crate::macros::IsAbsent::is_absent",
+                    deserialize_with = "crate::macros::normalized"
+                )]
                 pub $field: $ty,
             )*
+        }
+
+        impl crate::macros::IsAbsent for $name {
+            fn is_absent(&self) -> bool {
+                true $(&& crate::macros::IsAbsent::is_absent(&self.$field))*
+            }
         }
 
         $(
@@ -158,6 +215,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl crate::macros::IsAbsent for $name {
+            fn is_absent(&self) -> bool {
+                false
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -218,6 +281,12 @@ macro_rules! id_type {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl crate::macros::IsAbsent for $name {
+            fn is_absent(&self) -> bool {
+                false
             }
         }
 

@@ -30,6 +30,12 @@ impl Timestamp {
     }
 }
 
+impl crate::macros::IsAbsent for Timestamp {
+    fn is_absent(&self) -> bool {
+        false
+    }
+}
+
 impl From<&str> for Timestamp {
     fn from(s: &str) -> Self {
         Self(s.to_owned())

@@ -162,7 +162,8 @@ mod tests {
         assert_eq!(err.kind(), &ErrorKind::UnknownElement("colour".into()));
         assert_eq!(err.path(), "User/settings/colour");
         let user: User = decode("<User><settings><colour>red</colour></settings></User>").unwrap();
-        assert_eq!(user.settings, Some(UserSettings::default()));
+        // Nothing known was in it: a settings element with nothing in it is no settings.
+        assert_eq!(user.settings, None);
     }
 
     #[test]

@@ -62,16 +62,14 @@ impl Element {
         })
     }
 
-    /// An element is empty when it has no attributes (other than namespace declarations), no
-    /// non-whitespace text and only empty child elements. Empty elements decode as absent, so
-    /// `<cti><host/></cti>` means the same as no `<cti>` at all, and encoding (which leaves
-    /// absent values out) gives back the same value.
+    /// An element is empty when it has no child elements, only whitespace text and no
+    /// attributes other than namespace declarations. Empty elements decode as absent. (A
+    /// struct whose fields all turn out absent is made absent by the type, see
+    /// `macros::Normalize`, since only the type knows which text is ignored.)
     pub(crate) fn is_empty(&self) -> bool {
-        self.attrs.iter().all(|(k, _)| k == "xmlns" || k.starts_with("xmlns:"))
-            && self.children.iter().all(|c| match c {
-                Node::Text(t) => t.trim().is_empty(),
-                Node::Element(e) => e.is_empty(),
-            })
+        !self.has_elements()
+            && self.stray_text().is_none()
+            && self.attrs.iter().all(|(k, _)| k == "xmlns" || k.starts_with("xmlns:"))
     }
 }
 
