@@ -8,7 +8,7 @@ cd "$ROOT"
 source scripts/setup.sh
 
 # Crates that compile for the browser (everything but native servers and tools).
-WASM_CRATES=(-p finesse-model -p call-control)
+WASM_CRATES=(-p finesse-model -p finesse-xmpp -p call-control)
 # Crates with browser tests (wasm-bindgen-test in headless Chromium).
 BROWSER_TESTED=(finesse-model)
 
