@@ -2,16 +2,24 @@
 //! the wire (absent and empty mean the same), omitted from the output when absent, and named in
 //! lower camel case unless renamed; every enumeration keeps values it does not know.
 
-/// Whether a field has nothing to encode (then the element is left out).
+/// Whether a field has nothing to encode (then the element is left out), and whether a value
+/// is empty (then an `Option` holding it is absent).
 pub trait IsAbsent {
-    /// `true` when the value should not be written.
+    /// `true` when the field should not be written.
     fn is_absent(&self) -> bool;
+
+    /// `true` when the value carries nothing: an empty string or id, an unknown enumeration
+    /// value with no text, a struct whose fields are all absent. An `Option` of an empty value
+    /// is absent, because on the wire both are an empty element.
+    fn is_empty_value(&self) -> bool {
+        self.is_absent()
+    }
 }
 
 impl<T: IsAbsent> IsAbsent for Option<T> {
-    /// `None`, or a value with nothing in it (a struct whose fields are all absent).
+    /// `None`, or a value with nothing in it.
     fn is_absent(&self) -> bool {
-        self.as_ref().is_none_or(IsAbsent::is_absent)
+        self.as_ref().is_none_or(IsAbsent::is_empty_value)
     }
 }
 
@@ -36,7 +44,7 @@ pub(crate) trait Normalize {
 
 impl<T: IsAbsent> Normalize for Option<T> {
     fn normalize(self) -> Self {
-        self.filter(|v| !v.is_absent())
+        self.filter(|v| !v.is_empty_value())
     }
 }
 
@@ -72,6 +80,10 @@ impl IsAbsent for String {
     /// in a call variable).
     fn is_absent(&self) -> bool {
         false
+    }
+
+    fn is_empty_value(&self) -> bool {
+        self.is_empty()
     }
 }
 
@@ -219,6 +231,10 @@ macro_rules! string_enum {
             fn is_absent(&self) -> bool {
                 false
             }
+
+            fn is_empty_value(&self) -> bool {
+                matches!(self, Self::Unknown(v) if v.is_empty())
+            }
         }
 
         impl std::str::FromStr for $name {
@@ -287,6 +303,10 @@ macro_rules! id_type {
         impl crate::macros::IsAbsent for $name {
             fn is_absent(&self) -> bool {
                 false
+            }
+
+            fn is_empty_value(&self) -> bool {
+                self.0.is_empty()
             }
         }
 

@@ -34,6 +34,10 @@ impl crate::macros::IsAbsent for Timestamp {
     fn is_absent(&self) -> bool {
         false
     }
+
+    fn is_empty_value(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 impl From<&str> for Timestamp {

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, EnumAccess, VariantAccess, Visitor};
-use serde::ser::{SerializeStruct, Serializer};
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -117,22 +117,24 @@ impl crate::macros::IsAbsent for UpdateData {
 }
 
 impl Serialize for UpdateData {
+    /// `<data>`'s content: one element named after the payload (a map entry, so the name of
+    /// an unknown payload is written back too).
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut data = serializer.serialize_struct("data", 1)?;
+        let mut data = serializer.serialize_map(Some(1))?;
+        let name = self.element_name();
         match self {
-            Self::User(v) => data.serialize_field("User", v)?,
-            Self::Users(v) => data.serialize_field("Users", v)?,
-            Self::Dialog(v) => data.serialize_field("Dialog", v)?,
-            Self::Dialogs(v) => data.serialize_field("Dialogs", v)?,
-            Self::Team(v) => data.serialize_field("Team", v)?,
-            Self::Queue(v) => data.serialize_field("Queue", v)?,
-            Self::Queues(v) => data.serialize_field("Queues", v)?,
-            Self::Media(v) => data.serialize_field("Media", v)?,
-            Self::MediaList(v) => data.serialize_field("MediaList", v)?,
-            Self::SystemInfo(v) => data.serialize_field("SystemInfo", v)?,
-            Self::ApiErrors(v) => data.serialize_field("apiErrors", v)?,
-            // The name of an unknown payload is not kept as a static string: nothing to write.
-            Self::Unknown(_) => {}
+            Self::User(v) => data.serialize_entry(name, v)?,
+            Self::Users(v) => data.serialize_entry(name, v)?,
+            Self::Dialog(v) => data.serialize_entry(name, v)?,
+            Self::Dialogs(v) => data.serialize_entry(name, v)?,
+            Self::Team(v) => data.serialize_entry(name, v)?,
+            Self::Queue(v) => data.serialize_entry(name, v)?,
+            Self::Queues(v) => data.serialize_entry(name, v)?,
+            Self::Media(v) => data.serialize_entry(name, v)?,
+            Self::MediaList(v) => data.serialize_entry(name, v)?,
+            Self::SystemInfo(v) => data.serialize_entry(name, v)?,
+            Self::ApiErrors(v) => data.serialize_entry(name, v)?,
+            Self::Unknown(_) => data.serialize_entry(name, &())?,
         }
         data.end()
     }
@@ -240,6 +242,8 @@ mod tests {
         let xml = "<Update><event>PUT</event><data><Widget><x>1</x></Widget></data></Update>";
         let update: Update = decode(xml).unwrap();
         assert_eq!(update.data, Some(UpdateData::Unknown("Widget".into())));
+        // Its name survives encoding, so the value round-trips.
+        assert_eq!(decode::<Update>(&encode(&update).unwrap()).unwrap(), update);
         let err = decode_strict::<Update>(xml).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::UnknownElement("Widget".into()));
         assert_eq!(err.path(), "Update/data/Widget");

@@ -270,13 +270,22 @@ pub(crate) struct ElementDe<'a> {
 impl<'a> ElementDe<'a> {
     /// The element's text, for a scalar. In strict mode a child element is an error.
     fn scalar_text(&self) -> Result<String, DecodeError> {
-        if self.mode == Mode::Strict
-            && let Some(child) = self.el.elements().next()
-        {
+        if self.mode == Mode::Strict {
+            self.strict_scalar()?;
+        }
+        Ok(self.el.text())
+    }
+
+    /// A scalar element holds text only: no child element, no attribute.
+    fn strict_scalar(&self) -> Result<(), DecodeError> {
+        if let Some(child) = self.el.elements().next() {
             return Err(DecodeError::new(ErrorKind::UnknownElement(child.name.clone()), "")
                 .within(&child.name));
         }
-        Ok(self.el.text())
+        if let Some((name, _)) = self.el.data_attrs().next() {
+            return Err(DecodeError::new(ErrorKind::UnknownAttribute(name.clone()), ""));
+        }
+        Ok(())
     }
 
     fn map(self, fields: &'static [&'static str]) -> ElementMap<'a> {
@@ -402,10 +411,11 @@ impl<'de> Deserializer<'de> for ElementDe<'de> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        let mut children = self.el.elements();
-        match children.next() {
-            // An element whose one child names the variant: `<data><User>…</User></data>`.
-            Some(first) => {
+        // A type whose variants are documented values (a string enumeration) reads text; a
+        // type with no variant list (the `<data>` payload) is named by its child element.
+        if variants.is_empty() {
+            let mut children = self.el.elements();
+            if let Some(first) = children.next() {
                 if self.mode == Mode::Strict {
                     if let Some(second) = children.next() {
                         return Err(DecodeError::new(
@@ -418,15 +428,12 @@ impl<'de> Deserializer<'de> for ElementDe<'de> {
                         return Err(DecodeError::new(ErrorKind::UnexpectedText(clip(text)), ""));
                     }
                 }
-                visitor.visit_enum(ElementEnum { el: first, mode: self.mode })
-            }
-            // A text value naming a unit variant: `<state>READY</state>`.
-            None => {
-                let text = self.el.text();
-                check_variant(&text, variants, self.mode)?;
-                visitor.visit_enum(TextEnum(text.trim()))
+                return visitor.visit_enum(ElementEnum { el: first, mode: self.mode });
             }
         }
+        let text = self.scalar_text()?;
+        check_variant(&text, variants, self.mode)?;
+        visitor.visit_enum(TextEnum(text.trim()))
     }
 
     fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -511,6 +518,8 @@ enum Entry<'a> {
     Value(Vec<&'a Element>),
     /// Stray text that strict mode reports.
     StrayText(&'a str),
+    /// An attribute strict mode reports.
+    StrayAttr(&'a str),
 }
 
 pub(crate) struct ElementMap<'a> {
@@ -525,6 +534,8 @@ impl<'a> ElementMap<'a> {
         for (key, value) in &el.attrs {
             if fields.iter().any(|f| f.strip_prefix('@') == Some(key.as_str())) {
                 entries.push(Entry::Attr(key, value));
+            } else if mode == Mode::Strict && !(key == "xmlns" || key.starts_with("xmlns:")) {
+                entries.push(Entry::StrayAttr(key));
             }
         }
         let wants_value = fields.contains(&"$value");
@@ -580,6 +591,9 @@ impl<'de> MapAccess<'de> for ElementMap<'de> {
             Entry::StrayText(text) => {
                 return Err(DecodeError::new(ErrorKind::UnexpectedText(clip(text)), ""));
             }
+            Entry::StrayAttr(name) => {
+                return Err(DecodeError::new(ErrorKind::UnknownAttribute((*name).to_owned()), ""));
+            }
         };
         self.pending = Some(entry);
         seed.deserialize(key.into_deserializer()).map(Some)
@@ -599,7 +613,7 @@ impl<'de> MapAccess<'de> for ElementMap<'de> {
                 seed.deserialize(GroupDe { name, items, mode }).map_err(|e| e.within(name))
             }
             Some(Entry::Value(items)) => seed.deserialize(GroupDe { name: "$value", items, mode }),
-            Some(Entry::StrayText(_)) | None => {
+            Some(Entry::StrayText(_) | Entry::StrayAttr(_)) | None => {
                 Err(DecodeError::new(ErrorKind::Other("value requested before key".into()), ""))
             }
         }

@@ -67,9 +67,12 @@ impl Element {
     /// struct whose fields all turn out absent is made absent by the type, see
     /// `macros::Normalize`, since only the type knows which text is ignored.)
     pub(crate) fn is_empty(&self) -> bool {
-        !self.has_elements()
-            && self.stray_text().is_none()
-            && self.attrs.iter().all(|(k, _)| k == "xmlns" || k.starts_with("xmlns:"))
+        !self.has_elements() && self.stray_text().is_none() && self.data_attrs().next().is_none()
+    }
+
+    /// Attributes other than namespace declarations.
+    pub(crate) fn data_attrs(&self) -> impl Iterator<Item = &(String, String)> {
+        self.attrs.iter().filter(|(k, _)| k != "xmlns" && !k.starts_with("xmlns:"))
     }
 }
 
@@ -81,11 +84,19 @@ fn local(name: &str) -> &str {
 }
 
 fn start_element(start: &BytesStart<'_>) -> Result<Element, DecodeError> {
-    let name = local(start.name().as_ref()).to_owned();
+    let qname = start.name();
+    let qname: &str = qname.as_ref();
+    if !is_xml_name(qname) {
+        return Err(syntax(format!("`{}` is not an element name", clip(qname))));
+    }
+    let name = local(qname).to_owned();
     let mut attrs = Vec::new();
     for attr in start.attributes() {
         let attr = attr.map_err(|e| syntax(format!("bad attribute in <{name}>: {e}")))?;
         let key: &str = attr.key.as_ref();
+        if !is_xml_name(key) {
+            return Err(syntax(format!("`{}` is not an attribute name in <{name}>", clip(key))));
+        }
         let key = key.to_owned();
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -93,6 +104,15 @@ fn start_element(start: &BytesStart<'_>) -> Result<Element, DecodeError> {
         attrs.push((key, value.into_owned()));
     }
     Ok(Element { name, attrs, children: Vec::new() })
+}
+
+/// Whether `s` is an XML name (XML 1.0 `Name`, with the non-ASCII ranges taken as allowed):
+/// quick-xml reports names as it finds them, so `<a<b/>` must be refused here.
+pub(crate) fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else { return false };
+    let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
+    start(first) && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
 fn syntax(msg: String) -> DecodeError {
@@ -244,6 +264,10 @@ mod tests {
             "<a><b></a>",
             "</a>",
             "text",
+            "< >x</>",
+            "<a<b/></a>",
+            "<a b<c='1'/>",
+            "<\n>x</>",
         ] {
             let err = parse(bad).unwrap_err();
             assert!(matches!(err.kind(), ErrorKind::Syntax(_)), "{bad:?} gave {err}");

@@ -20,6 +20,8 @@ pub enum ErrorKind {
     },
     /// (Strict mode) an element the model does not know at this place.
     UnknownElement(String),
+    /// (Strict mode) an attribute the model does not know on this element.
+    UnknownAttribute(String),
     /// (Strict mode) non-whitespace text inside an element that only holds elements.
     UnexpectedText(String),
     /// (Strict mode) an element that may appear once appears several times.
@@ -69,7 +71,7 @@ impl DecodeError {
     }
 
     /// A short, stable name for the kind, as used in the fixture manifests: `syntax`,
-    /// `too_deep`, `wrong_root`, `unknown_element`, `unexpected_text`, `duplicate`,
+    /// `too_deep`, `wrong_root`, `unknown_element`, `unknown_attribute`, `unexpected_text`, `duplicate`,
     /// `invalid_value`, `missing` or `other`.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {
@@ -77,6 +79,7 @@ impl DecodeError {
             ErrorKind::TooDeep(_) => "too_deep",
             ErrorKind::WrongRoot { .. } => "wrong_root",
             ErrorKind::UnknownElement(_) => "unknown_element",
+            ErrorKind::UnknownAttribute(_) => "unknown_attribute",
             ErrorKind::UnexpectedText(_) => "unexpected_text",
             ErrorKind::Duplicate(_) => "duplicate",
             ErrorKind::InvalidValue { .. } => "invalid_value",
@@ -98,6 +101,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "expected a <{expected}> document, found <{found}>")
             }
             ErrorKind::UnknownElement(name) => write!(f, "unknown element <{name}>"),
+            ErrorKind::UnknownAttribute(name) => write!(f, "unknown attribute `{name}`"),
             ErrorKind::UnexpectedText(text) => write!(f, "unexpected text `{text}`"),
             ErrorKind::Duplicate(name) => write!(f, "<{name}> appears more than once"),
             ErrorKind::InvalidValue { value, expected } => {
