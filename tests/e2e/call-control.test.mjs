@@ -22,16 +22,33 @@ const XSS_LABEL = '&lt;script&gt;window.__xss=2&lt;/script&gt;';
 
 let server;
 let browser;
+const seen = [];
+
+// Every request must carry Basic credentials in the header, never in the URL.
+const authorized = (route) => (req, url) => {
+  seen.push({ url: req.url, authorization: req.headers.authorization });
+  if (req.headers.authorization !== `Basic ${Buffer.from(`${url.pathname.split('/').pop()}:secret pw`).toString('base64')}`) {
+    return { status: 401, body: '<ApiErrors><ApiError><ErrorType>Unauthorized</ErrorType><ErrorMessage>UNAUTHORIZED</ErrorMessage></ApiError></ApiErrors>' };
+  }
+  return route;
+};
+
+/** Opens the gadget standalone and signs in as `user`. */
+async function signIn(page, user, password = 'secret pw') {
+  await page.goto(`${server.url}/?user=${user}`);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign In' }).click();
+}
 
 before(async () => {
   server = await serve(DIST, {
-    '/finesse/api/User/1001001': { body: user('1001001', 'Chris', 'NOT_READY', 'Lunch') },
-    '/finesse/api/User/1001002': { body: user('1001002', XSS_NAME, 'NOT_READY', XSS_LABEL) },
-    '/finesse/api/User/404404': {
+    '/finesse/api/User/1001001': authorized({ body: user('1001001', 'Chris', 'NOT_READY', 'Lunch') }),
+    '/finesse/api/User/1001002': authorized({ body: user('1001002', XSS_NAME, 'NOT_READY', XSS_LABEL) }),
+    '/finesse/api/User/404404': authorized({
       status: 404,
       body: '<ApiErrors><ApiError><ErrorType>User Not Found</ErrorType><ErrorMessage>UNKNOWN_USER</ErrorMessage><ErrorData>404404</ErrorData></ApiError></ApiErrors>',
-    },
-    '/finesse/api/User/500500': { body: '<User><state>READY</state' },
+    }),
+    '/finesse/api/User/500500': authorized({ body: '<User><state>READY</state' }),
   });
   browser = await launch();
 });
@@ -44,7 +61,7 @@ after(async () => {
 test('shows the signed-in agent with state and reason', async () => {
   const page = await browser.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${server.url}/?user=1001001`);
+  await signIn(page, '1001001');
   const state = page.getByTestId('agent-state');
   await state.waitFor({ timeout: 15000 });
   assert.equal(await state.textContent(), 'Not Ready - Lunch');
@@ -56,7 +73,7 @@ test('shows the signed-in agent with state and reason', async () => {
 
 test('renders names and reason labels containing markup as text', async () => {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/?user=1001002`);
+  await signIn(page, '1001002');
   await page.getByTestId('agent-state').waitFor({ timeout: 15000 });
   assert.equal(await page.getByTestId('agent-state').textContent(), 'Not Ready - <script>window.__xss=2</script>');
   assert.match(await page.getByRole('status').textContent(), /<img src=x onerror="window.__xss=1"> Smith/);
@@ -65,9 +82,24 @@ test('renders names and reason labels containing markup as text', async () => {
   await page.close();
 });
 
+test('sends credentials only in the Authorization header and asks again on 401', async () => {
+  const page = await browser.newPage();
+  await signIn(page, '1001001', 'wrong');
+  const banner = page.getByRole('alert');
+  await banner.waitFor({ timeout: 15000 });
+  assert.match(await banner.textContent(), /HTTP 401/);
+  assert.equal(await page.getByLabel('User ID').inputValue(), '1001001');
+  for (const { url } of seen) {
+    assert.doesNotMatch(url, /secret|wrong|pw/);
+  }
+  assert.ok(seen.some((r) => r.authorization?.startsWith('Basic ')));
+  assert.equal(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)), '{}{}');
+  await page.close();
+});
+
 test('explains an HTTP error with the server\'s ApiErrors', async () => {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/?user=404404`);
+  await signIn(page, '404404');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
   assert.equal(await banner.textContent(),
@@ -78,7 +110,7 @@ test('explains an HTTP error with the server\'s ApiErrors', async () => {
 
 test('reports malformed XML instead of showing stale or empty data', async () => {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/?user=500500`);
+  await signIn(page, '500500');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
   assert.match(await banner.textContent(), /unreadable answer: malformed XML/);

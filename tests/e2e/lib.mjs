@@ -17,11 +17,15 @@ const TYPES = {
   '.xml': 'application/xml',
 };
 
-/** Serves `dir` and the given routes (`{ '/path': { status, body, type } }`) on 127.0.0.1 (port 0: a free one). */
+/**
+ * Serves `dir` and the given routes on 127.0.0.1 (port 0: a free one). A route is
+ * `{ status, body, type }` or a function `(req, url) => ({ status, body, type })`.
+ */
 export async function serve(dir, routes = {}, port = 0) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    const route = routes[url.pathname];
+    const found = routes[url.pathname];
+    const route = typeof found === 'function' ? found(req, url) : found;
     if (route) {
       res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/xml' });
       res.end(route.body ?? '');

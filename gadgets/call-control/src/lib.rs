@@ -1,15 +1,61 @@
 //! Call control gadget.
 //!
-//! This first slice shows the signed-in agent: it reads the user's id from the page's query
-//! (`?user=1001001`, optionally `&base=https://finesse.example:8445`), fetches
-//! `GET /finesse/api/User/{id}`, decodes it with `finesse-model` and renders name, state (with
-//! the reason code label) and extension. Everything from the network is rendered as text, never
-//! as HTML. Errors are shown in words, with the server's `<ApiErrors>` when it sent one.
+//! This first slice shows the signed-in agent. Standalone (no container yet), it asks for the
+//! user's id and password (the id may be prefilled from `?user=1001001`; the Finesse server is
+//! the page's origin unless `&base=https://finesse.example:8445` says otherwise), fetches
+//! `GET /finesse/api/User/{id}` with HTTP Basic authentication, decodes it with `finesse-model`
+//! and renders name, state (with the reason code label) and extension.
+//!
+//! Credentials stay in memory: never in the URL, in storage or in logs. Everything from the
+//! network is rendered as text, never as HTML. Errors are shown in words, with the server's
+//! `<ApiErrors>` when it sent one; a 401 returns to the sign-in form.
 
 use finesse_model::{AgentState, ApiErrors, DecodeError, User, decode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// A user's Finesse credentials, held in memory only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user id.
+    pub user: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never prints the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    /// The `Authorization` header value for HTTP Basic authentication.
+    pub fn basic_authorization(&self) -> String {
+        format!("Basic {}", base64(format!("{}:{}", self.user, self.password).as_bytes()))
+    }
+}
+
+/// Standard base64 (RFC 4648) with padding. (`btoa` would reject non-Latin-1 passwords.)
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 /// Why the agent could not be shown.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,12 +125,15 @@ fn query(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
 }
 
-async fn fetch_user(base: &str, user: &str) -> Result<User, LoadError> {
+async fn fetch_user(base: &str, credentials: &Credentials) -> Result<User, LoadError> {
     let window = web_sys::window().ok_or_else(|| LoadError::Network("no window".into()))?;
     let js = |e: wasm_bindgen::JsValue| LoadError::Network(format!("{e:?}"));
     let init = web_sys::RequestInit::new();
     init.set_method("GET");
-    let url = format!("{base}/finesse/api/User/{}", encode_segment(user));
+    let headers = web_sys::Headers::new().map_err(js)?;
+    headers.set("Authorization", &credentials.basic_authorization()).map_err(js)?;
+    init.set_headers(&headers);
+    let url = format!("{base}/finesse/api/User/{}", encode_segment(&credentials.user));
     let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(js)?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
@@ -141,29 +190,84 @@ pub fn agent_card(props: &AgentCardProps) -> Html {
     }
 }
 
+/// Properties of [`SignIn`].
+#[derive(Properties, PartialEq)]
+pub struct SignInProps {
+    /// The id to prefill.
+    pub user: String,
+    /// Why the last attempt failed, if it did.
+    pub error: Option<String>,
+    /// Called with the credentials entered.
+    pub on_sign_in: Callback<Credentials>,
+}
+
+/// The standalone sign-in form: user id and password, kept in memory only.
+#[function_component(SignIn)]
+pub fn sign_in(props: &SignInProps) -> Html {
+    let user_ref = use_node_ref();
+    let password_ref = use_node_ref();
+    let onsubmit = {
+        let (user_ref, password_ref) = (user_ref.clone(), password_ref.clone());
+        let on_sign_in = props.on_sign_in.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value =
+                |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let user = value(&user_ref).trim().to_owned();
+            let password = value(&password_ref);
+            if !user.is_empty() && user != "." && user != ".." {
+                on_sign_in.emit(Credentials { user, password });
+            }
+        })
+    };
+    html! {
+        <form class="sign-in" aria-label="Sign in" {onsubmit}>
+            if let Some(error) = &props.error {
+                <div class="banner" role="alert">{ error.clone() }</div>
+            }
+            <label>{ "User ID" }
+                <input ref={user_ref} name="user" autocomplete="username" required=true value={props.user.clone()} />
+            </label>
+            <label>{ "Password" }
+                <input ref={password_ref} name="password" type="password" autocomplete="current-password" />
+            </label>
+            <button type="submit">{ "Sign In" }</button>
+        </form>
+    }
+}
+
 /// The gadget's root component.
 #[function_component(App)]
 pub fn app() -> Html {
+    let credentials = use_state(|| None::<Credentials>);
     let result = use_state(|| None::<Result<User, LoadError>>);
     {
         let result = result.clone();
-        use_effect_with((), move |()| {
-            // `.` and `..` would be resolved away by the URL parser, even percent-encoded.
-            match query("user").filter(|u| u != "." && u != "..") {
-                None => result.set(Some(Err(LoadError::NoUser))),
-                Some(user) => {
-                    let base = query("base").unwrap_or_default();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        result.set(Some(fetch_user(&base, &user).await));
-                    });
-                }
+        use_effect_with((*credentials).clone(), move |credentials| {
+            if let Some(credentials) = credentials.clone() {
+                result.set(None);
+                let base = query("base").unwrap_or_default();
+                wasm_bindgen_futures::spawn_local(async move {
+                    result.set(Some(fetch_user(&base, &credentials).await));
+                });
             }
         });
     }
-    match &*result {
-        None => html! { <div class="loading">{ "Loading…" }</div> },
-        Some(Ok(user)) => html! { <AgentCard user={user.clone()} /> },
-        Some(Err(err)) => html! { <div class="banner" role="alert">{ err.to_string() }</div> },
+    let on_sign_in = {
+        let credentials = credentials.clone();
+        Callback::from(move |c: Credentials| credentials.set(Some(c)))
+    };
+    let prefill = query("user").unwrap_or_default();
+    match (&*credentials, &*result) {
+        (None, _) => html! { <SignIn user={prefill} error={None::<String>} {on_sign_in} /> },
+        (Some(c), Some(Err(err @ LoadError::Http { status: 401, .. }))) => {
+            html! { <SignIn user={c.user.clone()} error={Some(err.to_string())} {on_sign_in} /> }
+        }
+        (Some(_), None) => html! { <div class="loading">{ "Loading…" }</div> },
+        (Some(_), Some(Ok(user))) => html! { <AgentCard user={user.clone()} /> },
+        (Some(_), Some(Err(err))) => {
+            html! { <div class="banner" role="alert">{ err.to_string() }</div> }
+        }
     }
 }
 
@@ -187,6 +291,18 @@ mod tests {
         );
         assert!(matches!(interpret(200, "<Dialog/>"), Err(LoadError::Decode(_))));
         assert_eq!(interpret(503, "").unwrap_err(), LoadError::Http { status: 503, detail: None });
+    }
+
+    #[test]
+    fn basic_authorization_is_rfc_4648_base64() {
+        let c = Credentials { user: "agentbartowski".into(), password: "carmichaul".into() };
+        // The guide's own example (chapter 1, "Client Requests"; it decodes to "carmichaul").
+        assert_eq!(c.basic_authorization(), "Basic YWdlbnRiYXJ0b3dza2k6Y2FybWljaGF1bA==");
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"a"), "YQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64("é:ü".as_bytes()), "w6k6w7w=");
+        assert!(!format!("{c:?}").contains("carmichaul"));
     }
 
     #[test]
