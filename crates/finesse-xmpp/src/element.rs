@@ -18,6 +18,8 @@ pub const MAX_NODES: usize = 200_000;
 
 /// The XML namespace of client stanzas.
 pub const NS_CLIENT: &str = "jabber:client";
+/// The XML namespace of stream-level elements (`<stream:features>`, `<stream:error>`).
+pub const NS_STREAMS: &str = "http://etherx.jabber.org/streams";
 
 /// An element: local name, resolved namespace, attributes (qualified names) and children.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -207,10 +209,43 @@ impl Element {
         root.ok_or(XmlError::Empty)
     }
 
-    fn write(&self, out: &mut String, parent_ns: &str) {
+    /// Writes this element as XML as if the default namespace in scope were `default_ns`:
+    /// `xmlns` is written only where the namespace differs. Use it to embed an element in a
+    /// document of that namespace, or to serialize a payload without repeating its namespace.
+    pub fn to_xml_in(&self, default_ns: &str) -> String {
+        let mut out = String::new();
+        self.write(&mut out, default_ns, false);
+        out
+    }
+
+    /// The first child element with this local name, whatever its namespace.
+    pub fn get_child_named(&self, name: &str) -> Option<&Self> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// The text of the first child element `name` in `ns`.
+    pub fn child_text(&self, name: &str, ns: &str) -> Option<String> {
+        self.get_child(name, ns).map(Self::text)
+    }
+
+    fn write(&self, out: &mut String, default_ns: &str, stream_declared: bool) {
+        // Elements of the stream namespace are written with the conventional `stream:` prefix
+        // (`<stream:features>`, `<stream:error>`), as XMPP peers expect; they do not change
+        // the default namespace their children inherit.
+        let prefixed = self.ns == NS_STREAMS;
+        let declares_stream = self.attrs.iter().any(|(k, _)| k == "xmlns:stream");
         out.push('<');
+        if prefixed {
+            out.push_str("stream:");
+        }
         out.push_str(&self.name);
-        if self.ns != parent_ns {
+        if prefixed {
+            if !stream_declared && !declares_stream {
+                out.push_str(" xmlns:stream=\"");
+                out.push_str(NS_STREAMS);
+                out.push('"');
+            }
+        } else if self.ns != default_ns {
             out.push_str(" xmlns=\"");
             escape_into(out, &self.ns, true);
             out.push('"');
@@ -227,22 +262,35 @@ impl Element {
             return;
         }
         out.push('>');
+        let child_default = if prefixed { default_ns } else { &self.ns };
+        let child_stream = stream_declared || declares_stream || prefixed;
         for child in &self.children {
             match child {
-                Node::Element(e) => e.write(out, &self.ns),
+                Node::Element(e) => e.write(out, child_default, child_stream),
                 Node::Text(t) => escape_into(out, t, false),
             }
         }
         out.push_str("</");
+        if prefixed {
+            out.push_str("stream:");
+        }
         out.push_str(&self.name);
         out.push('>');
     }
 }
 
-/// Escapes text (and, for attributes, quotes) into `out`.
+/// Escapes text (and, for attributes, quotes) into `out`. Characters XML 1.0 does not allow
+/// (NUL and the other C0 controls except tab, newline and carriage return) are dropped, so the
+/// output is always well-formed whatever the input.
 pub fn escape_into(out: &mut String, s: &str, attribute: bool) {
     for ch in s.chars() {
         match ch {
+            '\u{0}'..='\u{8}'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{fffe}'
+            | '\u{ffff}' => {}
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
@@ -260,7 +308,7 @@ impl fmt::Display for Element {
     /// The element as XML, with `xmlns` written where the namespace changes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        self.write(&mut out, "");
+        self.write(&mut out, "", false);
         f.write_str(&out)
     }
 }
@@ -286,7 +334,22 @@ fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
     }
 }
 
+/// Whether XML 1.0 allows this character (§2.2 `Char`).
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+fn check_chars(text: &str) -> Result<(), XmlError> {
+    match text.chars().find(|c| !is_xml_char(*c)) {
+        Some(c) => {
+            Err(XmlError::Syntax(format!("character U+{:04X} is not allowed in XML", u32::from(c))))
+        }
+        None => Ok(()),
+    }
+}
+
 fn push_text(stack: &mut [Element], text: &str, nodes: &mut usize) -> Result<(), XmlError> {
+    check_chars(text)?;
     let Some(parent) = stack.last_mut() else {
         if text.trim().is_empty() {
             return Ok(());
@@ -305,20 +368,52 @@ fn push_text(stack: &mut [Element], text: &str, nodes: &mut usize) -> Result<(),
     Ok(())
 }
 
+/// Whether `s` is an XML name (XML 1.0 `Name`, non-ASCII characters taken as allowed): quick-xml
+/// reports names as it finds them, so `<a<b/>` and `< >` must be refused here.
+fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else { return false };
+    let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
+    start(first)
+        && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
+        && !s.chars().any(char::is_whitespace)
+}
+
 fn start_element(start: &BytesStart<'_>, ns: String) -> Result<Element, XmlError> {
     let qname = start.name();
     let qname: &str = qname.as_ref();
+    if !is_xml_name(qname) {
+        return Err(XmlError::Syntax(format!("`{qname}` is not an element name")));
+    }
     let name = qname.rsplit(':').next().unwrap_or(qname).to_owned();
     let mut attrs = Vec::new();
     for attr in start.attributes() {
         let attr = attr.map_err(|e| XmlError::Syntax(format!("bad attribute: {e}")))?;
         let key: &str = attr.key.as_ref();
+        if !is_xml_name(key) {
+            return Err(XmlError::Syntax(format!("`{key}` is not an attribute name")));
+        }
+        // XML forbids `<` in attribute values (quick-xml lets it through). Namespace names
+        // are compared as written by the resolver, so they may not use references either.
+        if attr.value.contains('<') {
+            return Err(XmlError::Syntax(format!("`<` in the value of `{key}`")));
+        }
+        // Namespace names are compared as written (the resolver does not expand references),
+        // and are URIs: no references, quotes, angle brackets, spaces or controls.
+        if (key == "xmlns" || key.starts_with("xmlns:"))
+            && attr.value.chars().any(|c| {
+                matches!(c, '&' | '"' | '\'' | '<' | '>') || c.is_whitespace() || c.is_control()
+            })
+        {
+            return Err(XmlError::Syntax(format!("`{key}` is not a usable namespace name")));
+        }
         if key == "xmlns" {
             continue;
         }
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|e| XmlError::Syntax(format!("bad attribute value: {e}")))?;
+        check_chars(&value)?;
         attrs.push((key.to_owned(), value.into_owned()));
     }
     Ok(Element { name, ns, attrs, children: Vec::new() })
@@ -353,6 +448,9 @@ mod tests {
     fn rejects_hostile_or_broken_input() {
         for bad in [
             "",
+            "< >x</>",
+            "<a<b/></a>",
+            "<a b<c='1'/>",
             "<a>",
             "<a></b>",
             "<a/><b/>",
@@ -360,6 +458,13 @@ mod tests {
             "<a>&bogus;</a>",
             "<!DOCTYPE a><a/>",
             "x<a/>",
+            "<a b='<'/>",
+            "<a xmlns='urn:&amp;'/>",
+            "<a xmlns:p='urn:&lt;'/>",
+            "<a xmlns='urn:a b'/>",
+            "<a>&#1;</a>",
+            "<a b='&#0;'/>",
+            "<a>\u{1}</a>",
         ] {
             assert!(Element::parse(bad).is_err(), "{bad:?}");
         }
