@@ -1,0 +1,126 @@
+//! `finesse-sim`: a Cisco Finesse simulator on one origin (REST API, BOSH and WebSocket
+//! notifications, static files).
+//!
+//! ```text
+//! finesse-sim --scenario scenarios/demo.toml --port 0 --static /=dist
+//! ```
+//! prints the URL it serves on its first line of standard output.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use finesse_sim::scenario::Scenario;
+use finesse_sim::server::{Faults, Options, Server};
+
+/// Command line.
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "A Cisco Finesse simulator: REST API, notifications (BOSH, WebSocket) and a living contact center"
+)]
+struct Args {
+    /// Scenario file (TOML); the built-in demo scenario when absent.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Port to serve on (0: a free port).
+    #[arg(long, default_value_t = 8082)]
+    port: u16,
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// PRNG seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Virtual seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// Static directory as PREFIX=DIR (repeatable), e.g. `/=dist`.
+    #[arg(long = "static", value_name = "PREFIX=DIR")]
+    static_dirs: Vec<String>,
+    /// File holding the admin token that enables `/admin/` (fault injection). The token can
+    /// also come from the FINESSE_SIM_ADMIN_TOKEN environment variable. Never on the command
+    /// line, where other users could read it.
+    #[arg(long)]
+    admin_token_file: Option<PathBuf>,
+    /// Start in out-of-service mode (every API request answers 503).
+    #[arg(long)]
+    out_of_service: bool,
+    /// Start with the notification listener stopped.
+    #[arg(long)]
+    listener_stopped: bool,
+    /// Delay every notification response by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    notify_delay_ms: u64,
+    /// Log as JSON lines instead of text.
+    #[arg(long)]
+    log_json: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    if args.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    }
+
+    let scenario = match &args.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the scenario {}", path.display()))?;
+            Scenario::from_toml(&text)
+                .with_context(|| format!("in the scenario {}", path.display()))?
+        }
+        None => Scenario::demo(),
+    };
+    let mut options = Options::new(scenario);
+    options.seed = args.seed;
+    if !(args.speed > 0.0 && args.speed.is_finite()) {
+        bail!("--speed must be a positive number");
+    }
+    options.speed = args.speed;
+    for spec in &args.static_dirs {
+        let (prefix, dir) = spec.split_once('=').context("--static takes PREFIX=DIR")?;
+        let dir = PathBuf::from(dir);
+        if !dir.is_dir() {
+            bail!("--static {spec}: {} is not a directory", dir.display());
+        }
+        options.static_dirs.push((prefix.to_owned(), dir));
+    }
+    options.admin_token = match (&args.admin_token_file, std::env::var("FINESSE_SIM_ADMIN_TOKEN")) {
+        (Some(path), _) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .trim()
+                .to_owned(),
+        ),
+        (None, Ok(token)) if !token.is_empty() => Some(token),
+        _ => None,
+    };
+    options.faults = Faults {
+        out_of_service: args.out_of_service,
+        listener_stopped: args.listener_stopped,
+        notify_delay_ms: args.notify_delay_ms,
+        ..Faults::default()
+    };
+
+    let server = Server::start(options, SocketAddr::new(args.host, args.port))
+        .await
+        .with_context(|| format!("binding {}:{}", args.host, args.port))?;
+    // The first line of standard output is the URL, for scripts and tests.
+    println!("{}", server.url());
+    tracing::info!(url = %server.url(), "serving");
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tracing::info!("stopping");
+    server.stop();
+    Ok(())
+}

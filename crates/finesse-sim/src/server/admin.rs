@@ -1,0 +1,178 @@
+//! Fault injection and inspection, for tests and demos (issue 3 item 4): an admin-only HTTP
+//! endpoint under `/admin/`, authorised by `Authorization: Bearer <admin token>` (the token is
+//! given to the simulator at start; there is no admin endpoint without one).
+//!
+//! | request | effect |
+//! |---|---|
+//! | `GET /admin/faults` | the active faults |
+//! | `POST /admin/faults?out_of_service=true` | every API request answers 503 `SERVER_OUT_OF_SERVICE`, SystemInfo OUT_OF_SERVICE is published (and IN_SERVICE when turned off) |
+//! | `POST /admin/faults?notify_delay_ms=N` | hold every notification response N ms longer |
+//! | `POST /admin/faults?drop_notify_responses=true` | lose notification responses (the client must retry) |
+//! | `POST /admin/faults?finesse_presence=false` | take the `finesse` service user's presence away (true: back) |
+//! | `POST /admin/faults?listener=stopped` | stop the notification listener: sessions dropped, new ones refused (`running`: back) |
+//! | `GET /admin/agents` | `id state` per line: the engine's own truth for end-to-end checks |
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use super::Sim;
+
+/// Faults the simulator injects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults {
+    /// Answer 503 to every API request and report OUT_OF_SERVICE.
+    pub out_of_service: bool,
+    /// Extra delay of every notification response, in milliseconds.
+    pub notify_delay_ms: u64,
+    /// Lose notification responses.
+    pub drop_notify_responses: bool,
+    /// The `finesse` service user's presence is withdrawn.
+    pub finesse_presence_down: bool,
+    /// The notification listener is stopped.
+    pub listener_stopped: bool,
+}
+
+impl Faults {
+    fn describe(&self) -> String {
+        format!(
+            "out_of_service={}\nnotify_delay_ms={}\ndrop_notify_responses={}\nfinesse_presence={}\nlistener={}\n",
+            self.out_of_service,
+            self.notify_delay_ms,
+            self.drop_notify_responses,
+            !self.finesse_presence_down,
+            if self.listener_stopped { "stopped" } else { "running" },
+        )
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct FaultQuery {
+    out_of_service: Option<bool>,
+    notify_delay_ms: Option<u64>,
+    drop_notify_responses: Option<bool>,
+    finesse_presence: Option<bool>,
+    listener: Option<String>,
+}
+
+fn authorised(sim: &Sim, headers: &HeaderMap) -> bool {
+    let Some(token) = &sim.admin_token else { return false };
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn text(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+async fn get_faults(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    text(StatusCode::OK, sim.faults().describe())
+}
+
+async fn set_faults(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    Query(q): Query<FaultQuery>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let listener = match q.listener.as_deref() {
+        None => None,
+        Some("stopped") => Some(true),
+        Some("running") => Some(false),
+        Some(other) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                format!("listener must be stopped or running, not {other}\n"),
+            );
+        }
+    };
+    let (before, after) = {
+        let mut faults = sim.faults.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = faults.clone();
+        if let Some(v) = q.out_of_service {
+            faults.out_of_service = v;
+        }
+        if let Some(v) = q.notify_delay_ms {
+            faults.notify_delay_ms = v;
+        }
+        if let Some(v) = q.drop_notify_responses {
+            faults.drop_notify_responses = v;
+        }
+        if let Some(v) = q.finesse_presence {
+            faults.finesse_presence_down = !v;
+        }
+        if let Some(v) = listener {
+            faults.listener_stopped = v;
+        }
+        (before, faults.clone())
+    };
+    let now = sim.now();
+    {
+        let mut guard = sim.lock();
+        let inner = &mut *guard;
+        inner.notify.apply_faults(&after, now);
+        if before.out_of_service != after.out_of_service {
+            use finesse_model::SystemStatus;
+            if after.out_of_service {
+                let reason = "Finesse connection to CTI Server is down.";
+                inner.engine.set_system_status(SystemStatus::OutOfService, Some(reason), now);
+            } else {
+                inner.engine.set_system_status(SystemStatus::InService, None, now);
+            }
+            inner.flush(now);
+        }
+    }
+    sim.wake.notify_one();
+    tracing::info!(faults = ?after, "faults changed");
+    text(StatusCode::OK, after.describe())
+}
+
+async fn get_agents(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let now = sim.now();
+    let mut guard = sim.lock();
+    guard.engine.advance(now);
+    guard.flush(now);
+    let mut out = String::new();
+    for (id, state) in guard.engine.agent_states() {
+        out.push_str(&format!("{id} {state}\n"));
+    }
+    text(StatusCode::OK, out)
+}
+
+/// The `/admin` routes.
+pub(crate) fn routes() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/admin/faults", get(get_faults).post(set_faults))
+        .route("/admin/agents", get(get_agents))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compares_tokens_in_constant_time_shape() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}
