@@ -7,7 +7,7 @@ cd "$ROOT"
 for index in gadgets/*/index.html; do
   name="$(basename "$(dirname "$index")")"
   echo "[build] $name" >&2
-  trunk --log error build --release true --dist "dist/$name" "$index"
+  trunk --log error build --release true --public-url ./ --dist "dist/$name" "$index"
 done
 # Size budget: the whole set of gadgets (wasm + JS + CSS, gzip -9) stays under 120 KB.
 total=0

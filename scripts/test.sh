@@ -32,8 +32,9 @@ for crate in "${BROWSER_TESTED[@]}"; do
   cargo test -p "$crate" --target wasm32-unknown-unknown
 done
 
-step "release build of the gadgets"
+step "release build of the gadgets, and the simulator"
 bash scripts/build.sh
+cargo build --quiet -p finesse-sim --bin finesse-sim
 
 step "end-to-end tests (Playwright + Debian Chromium)"
 node --test --test-reporter=spec tests/e2e/

@@ -70,3 +70,46 @@ export function watchErrors(page) {
   page.on('pageerror', (err) => errors.push(String(err)));
   return errors;
 }
+
+/**
+ * Starts the simulator binary (built by scripts/test.sh) on a free port, serving `dist/` as
+ * static files, and resolves once it printed its URL (bounded wait). `stop()` ends it.
+ */
+export async function startSim({ args = [], adminToken = 'e2e-admin-token' } = {}) {
+  const { spawn } = await import('node:child_process');
+  const bin = process.env.FINESSE_SIM_BIN ?? path.join(ROOT, 'target/debug/finesse-sim');
+  const child = spawn(bin, ['--port', '0', '--static', `/=${path.join(ROOT, 'dist')}`, ...args], {
+    env: { ...process.env, FINESSE_SIM_ADMIN_TOKEN: adminToken, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the simulator did not start within 30 s')), 30000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        resolve(line.trim());
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the simulator exited (${code})`)); });
+  });
+  const admin = async (query) => {
+    const res = await fetch(`${url}/admin/faults?${query}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    if (!res.ok) throw new Error(`admin ${query}: ${res.status}`);
+  };
+  const agents = async () => {
+    const res = await fetch(`${url}/admin/agents`, { headers: { authorization: `Bearer ${adminToken}` } });
+    return Object.fromEntries((await res.text()).trim().split('\n').map((l) => l.split(' ')));
+  };
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+  return { url, admin, agents, stop };
+}
+
+/** `Basic` credentials for fetch calls from a test. */
+export const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
