@@ -278,3 +278,34 @@ fn the_admin_endpoint_needs_its_token() {
     );
     assert_eq!(sim.get("/finesse/api/SystemInfo", AGENT).0, 200);
 }
+
+#[test]
+fn the_alternate_node_serves_the_same_center_and_nodes_go_down_alone() {
+    let mut options = finesse_sim::server::Options::new(finesse_sim::scenario::Scenario::demo());
+    options.speed = 1e-9;
+    options.alternate = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    let sim = Sim::start(options);
+    let alternate = sim.server.as_ref().unwrap().alternate_url().unwrap();
+    let (status, _) = sim.put("/finesse/api/User/1001001", AGENT, SIGN_IN);
+    assert_eq!(status, 202);
+    // The alternate node sees the same contact center.
+    let http: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let get_alt = || {
+        let mut r = http
+            .get(format!("{alternate}/finesse/api/User/1001001"))
+            .header("Authorization", support::basic(AGENT.0, AGENT.1))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = get_alt();
+    assert_eq!(status, 200);
+    assert_eq!(decode::<User>(&body).unwrap().state, Some(AgentState::NotReady));
+    // The primary goes down; the alternate keeps serving.
+    sim.fault("primary_down=true");
+    assert_eq!(sim.get("/finesse/api/User/1001001", AGENT).0, 503);
+    assert_eq!(get_alt().0, 200);
+    sim.fault("primary_down=false");
+    assert_eq!(sim.get("/finesse/api/User/1001001", AGENT).0, 200);
+}

@@ -53,6 +53,11 @@ struct Args {
     /// Delay every notification response by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     notify_delay_ms: u64,
+    /// Also serve an alternate Finesse node on this port (0: a free port): same contact
+    /// center, its own notification service, for failover. Its URL is the second line of
+    /// standard output.
+    #[arg(long)]
+    alternate_port: Option<u16>,
     /// Log as JSON lines instead of text.
     #[arg(long)]
     log_json: bool,
@@ -113,11 +118,15 @@ async fn main() -> anyhow::Result<()> {
         ..Faults::default()
     };
 
+    options.alternate = args.alternate_port.map(|port| SocketAddr::new(args.host, port));
     let server = Server::start(options, SocketAddr::new(args.host, args.port))
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     // The first line of standard output is the URL, for scripts and tests.
     println!("{}", server.url());
+    if let Some(alternate) = server.alternate_url() {
+        println!("{alternate}");
+    }
     tracing::info!(url = %server.url(), "serving");
     tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     tracing::info!("stopping");

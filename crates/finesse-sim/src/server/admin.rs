@@ -10,9 +10,8 @@
 //! | `POST /admin/faults?drop_notify_responses=true` | lose notification responses (the client must retry) |
 //! | `POST /admin/faults?finesse_presence=false` | take the `finesse` service user's presence away (true: back) |
 //! | `POST /admin/faults?listener=stopped` | stop the notification listener: sessions dropped, new ones refused (`running`: back) |
+//! | `POST /admin/faults?primary_down=true` | the primary node is down (503 everywhere, sessions cut; `alternate_down` likewise) |
 //! | `GET /admin/agents` | `id state` per line: the engine's own truth for end-to-end checks |
-
-use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -20,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::Sim;
+use super::{NodeRef, Sim};
 
 /// Faults the simulator injects.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,17 +34,23 @@ pub struct Faults {
     pub finesse_presence_down: bool,
     /// The notification listener is stopped.
     pub listener_stopped: bool,
+    /// The primary node is down (REST and notifications answer 503, sessions dropped).
+    pub primary_down: bool,
+    /// The alternate node is down.
+    pub alternate_down: bool,
 }
 
 impl Faults {
     fn describe(&self) -> String {
         format!(
-            "out_of_service={}\nnotify_delay_ms={}\ndrop_notify_responses={}\nfinesse_presence={}\nlistener={}\n",
+            "out_of_service={}\nnotify_delay_ms={}\ndrop_notify_responses={}\nfinesse_presence={}\nlistener={}\nprimary_down={}\nalternate_down={}\n",
             self.out_of_service,
             self.notify_delay_ms,
             self.drop_notify_responses,
             !self.finesse_presence_down,
             if self.listener_stopped { "stopped" } else { "running" },
+            self.primary_down,
+            self.alternate_down,
         )
     }
 }
@@ -57,6 +62,8 @@ struct FaultQuery {
     drop_notify_responses: Option<bool>,
     finesse_presence: Option<bool>,
     listener: Option<String>,
+    primary_down: Option<bool>,
+    alternate_down: Option<bool>,
 }
 
 fn authorised(sim: &Sim, headers: &HeaderMap) -> bool {
@@ -76,7 +83,7 @@ fn text(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }
 
-async fn get_faults(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+async fn get_faults(State(sim): State<NodeRef>, headers: HeaderMap) -> Response {
     if !authorised(&sim, &headers) {
         return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
     }
@@ -84,7 +91,7 @@ async fn get_faults(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response
 }
 
 async fn set_faults(
-    State(sim): State<Arc<Sim>>,
+    State(sim): State<NodeRef>,
     headers: HeaderMap,
     Query(q): Query<FaultQuery>,
 ) -> Response {
@@ -120,13 +127,22 @@ async fn set_faults(
         if let Some(v) = listener {
             faults.listener_stopped = v;
         }
+        if let Some(v) = q.primary_down {
+            faults.primary_down = v;
+        }
+        if let Some(v) = q.alternate_down {
+            faults.alternate_down = v;
+        }
         (before, faults.clone())
     };
     let now = sim.now();
     {
         let mut guard = sim.lock();
         let inner = &mut *guard;
-        inner.notify.apply_faults(&after, now);
+        for (index, notify) in inner.notify.iter_mut().enumerate() {
+            let down = if index == 0 { after.primary_down } else { after.alternate_down };
+            notify.apply_faults(&after, down, now);
+        }
         if before.out_of_service != after.out_of_service {
             use finesse_model::SystemStatus;
             if after.out_of_service {
@@ -143,7 +159,7 @@ async fn set_faults(
     text(StatusCode::OK, after.describe())
 }
 
-async fn get_agents(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+async fn get_agents(State(sim): State<NodeRef>, headers: HeaderMap) -> Response {
     if !authorised(&sim, &headers) {
         return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
     }
@@ -159,7 +175,7 @@ async fn get_agents(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response
 }
 
 /// The `/admin` routes.
-pub(crate) fn routes() -> Router<Arc<Sim>> {
+pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
         .route("/admin/faults", get(get_faults).post(set_faults))
         .route("/admin/agents", get(get_agents))

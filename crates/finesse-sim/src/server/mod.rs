@@ -39,6 +39,10 @@ pub struct Options {
     pub admin_token: Option<String>,
     /// Faults active from the start.
     pub faults: Faults,
+    /// Serve a second Finesse node (the alternate server of the High Availability chapter)
+    /// on this address: same contact center, its own notification service, so clients can
+    /// fail over to it (explicit subscriptions do not follow them there).
+    pub alternate: Option<SocketAddr>,
 }
 
 impl Options {
@@ -51,6 +55,7 @@ impl Options {
             static_dirs: Vec::new(),
             admin_token: None,
             faults: Faults::default(),
+            alternate: None,
         }
     }
 }
@@ -86,15 +91,42 @@ impl Clock {
 /// The state shared by every request.
 pub(crate) struct Inner {
     pub(crate) engine: Engine,
-    pub(crate) notify: notify::Notifier,
+    /// One notification service per node (0: primary, 1: alternate).
+    pub(crate) notify: Vec<notify::Notifier>,
 }
 
 impl Inner {
-    /// Publishes what the engine produced (after every request and every engine step).
+    /// Publishes what the engine produced (after every request and every engine step) on
+    /// every node, as Finesse's nodes both publish what CTI reports.
     pub(crate) fn flush(&mut self, now: Millis) {
         for n in self.engine.drain_notifications() {
-            self.notify.publish(&n.node, &n.update, now);
+            for notify in &mut self.notify {
+                notify.publish(&n.node, &n.update, now);
+            }
         }
+    }
+}
+
+/// One node's view of the simulator: handlers of the primary and of the alternate server
+/// share the engine but each has its own notification service and can be taken down alone.
+#[derive(Clone)]
+pub(crate) struct NodeRef {
+    pub(crate) sim: Arc<Sim>,
+    pub(crate) index: usize,
+}
+
+impl std::ops::Deref for NodeRef {
+    type Target = Sim;
+    fn deref(&self) -> &Sim {
+        &self.sim
+    }
+}
+
+impl NodeRef {
+    /// Whether this node is down (fault injection).
+    pub(crate) fn down(&self) -> bool {
+        let faults = self.sim.faults();
+        if self.index == 0 { faults.primary_down } else { faults.alternate_down }
     }
 }
 
@@ -149,14 +181,15 @@ impl Sim {
     }
 }
 
-/// A simulator bound to a port.
+/// A simulator bound to a port (and, when asked, an alternate server on a second port).
 pub struct Server {
     /// The address it serves on.
     pub addr: SocketAddr,
+    /// The alternate server's address.
+    pub alternate_addr: Option<SocketAddr>,
     /// Its shared state (for tests in the same process).
     pub sim: Arc<Sim>,
-    task: tokio::task::JoinHandle<()>,
-    ticker: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Server {
@@ -165,7 +198,10 @@ impl Server {
         let clock = Clock::new(options.speed);
         let now = clock.now();
         let engine = Engine::new(options.scenario.clone(), options.seed, now);
-        let notify = notify::Notifier::new(&options.scenario, &engine, options.seed, now);
+        let nodes = if options.alternate.is_some() { 2 } else { 1 };
+        let notify = (0..nodes)
+            .map(|i| notify::Notifier::new(&options.scenario, options.seed.wrapping_add(i), now))
+            .collect();
         let sim = Arc::new(Sim {
             inner: Mutex::new(Inner { engine, notify }),
             clock,
@@ -173,16 +209,20 @@ impl Server {
             admin_token: options.admin_token.clone(),
             wake: tokio::sync::Notify::new(),
         });
-        let app = router(sim.clone(), &options.static_dirs);
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!("server stopped: {e}");
-            }
-        });
-        let ticker = tokio::spawn(tick(sim.clone()));
-        Ok(Self { addr, sim, task, ticker })
+        let mut tasks = Vec::new();
+        let mut bound = Vec::new();
+        for (index, addr) in std::iter::once(addr).chain(options.alternate).enumerate() {
+            let app = router(NodeRef { sim: sim.clone(), index }, &options.static_dirs);
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            bound.push(listener.local_addr()?);
+            tasks.push(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!("server stopped: {e}");
+                }
+            }));
+        }
+        tasks.push(tokio::spawn(tick(sim.clone())));
+        Ok(Self { addr: bound[0], alternate_addr: bound.get(1).copied(), sim, tasks })
     }
 
     /// The base URL (`http://127.0.0.1:port`).
@@ -190,10 +230,16 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
+    /// The alternate server's base URL.
+    pub fn alternate_url(&self) -> Option<String> {
+        self.alternate_addr.map(|a| format!("http://{a}"))
+    }
+
     /// Stops serving.
     pub fn stop(self) {
-        self.task.abort();
-        self.ticker.abort();
+        for task in self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -204,9 +250,12 @@ async fn tick(sim: Arc<Sim>) {
             let now = sim.now();
             let mut guard = sim.lock();
             guard.engine.advance(now);
-            guard.notify.handle_timeout(now);
+            for notify in &mut guard.notify {
+                notify.handle_timeout(now);
+            }
             guard.flush(now);
-            [guard.engine.next_wakeup(), guard.notify.poll_timeout()].into_iter().flatten().min()
+            let notify_next = guard.notify.iter().filter_map(notify::Notifier::poll_timeout).min();
+            [guard.engine.next_wakeup(), notify_next].into_iter().flatten().min()
         };
         // Wake at the next deadline, at least every 250 ms so faults and new sessions are seen.
         let delay = next
@@ -219,7 +268,7 @@ async fn tick(sim: Arc<Sim>) {
     }
 }
 
-fn router(sim: Arc<Sim>, static_dirs: &[(String, PathBuf)]) -> Router {
+fn router(node: NodeRef, static_dirs: &[(String, PathBuf)]) -> Router {
     // Finesse's CORS: Basic auth needs `Authorization` listed explicitly (a wildcard does not
     // cover it), and the requestId header is read by the server.
     let cors = CorsLayer::new()
@@ -237,7 +286,7 @@ fn router(sim: Arc<Sim>, static_dirs: &[(String, PathBuf)]) -> Router {
         .merge(rest::routes())
         .merge(notify::routes())
         .merge(admin::routes())
-        .with_state(sim);
+        .with_state(node);
     for (prefix, dir) in static_dirs {
         let service = ServeDir::new(dir).append_index_html_on_directories(true);
         app = if prefix == "/" {

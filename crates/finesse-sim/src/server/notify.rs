@@ -5,7 +5,6 @@
 //! delayed and lost responses, the listener stopped, the `finesse` presence withdrawn.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -19,8 +18,8 @@ use finesse_model::{Update, encode};
 use finesse_xmpp::server::{Authenticator, BoshReply, ServerTransmit, Service, ServiceConfig};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Faults, Sim};
-use crate::engine::{Engine, Millis};
+use super::{Faults, NodeRef};
+use crate::engine::Millis;
 use crate::scenario::Scenario;
 
 /// The users' credentials, copied from the scenario (the XMPP login is the Finesse user id and
@@ -52,7 +51,7 @@ pub(crate) struct Notifier {
 static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
 
 impl Notifier {
-    pub(crate) fn new(scenario: &Scenario, _engine: &Engine, seed: u64, now: Millis) -> Self {
+    pub(crate) fn new(scenario: &Scenario, seed: u64, now: Millis) -> Self {
         let mut users = HashMap::new();
         for agent in &scenario.agents {
             users.insert(agent.id.0.clone(), agent.password.clone());
@@ -100,16 +99,18 @@ impl Notifier {
         self.service.poll_timeout()
     }
 
-    /// Applies the notification faults.
-    pub(crate) fn apply_faults(&mut self, faults: &Faults, now: Millis) {
+    /// Applies the notification faults to this node (`down`: the node itself is down).
+    pub(crate) fn apply_faults(&mut self, faults: &Faults, down: bool, now: Millis) {
         if self.service.service_presence() == faults.finesse_presence_down {
             self.service.set_service_presence(!faults.finesse_presence_down, now);
         }
-        if faults.listener_stopped && !self.listener_stopped {
-            // A restart of the notification listener: every connection is cut.
+        let stopped = faults.listener_stopped || down;
+        if stopped && !self.listener_stopped {
+            // A restart of the notification listener (or the node going down): every
+            // connection is cut.
             self.service.drop_all_sessions(now);
         }
-        self.listener_stopped = faults.listener_stopped;
+        self.listener_stopped = stopped;
         self.pump();
     }
 
@@ -152,16 +153,16 @@ fn xml(status: u16, body: String) -> Response {
 }
 
 /// `POST /http-bind`.
-async fn bosh(State(sim): State<Arc<Sim>>, body: String) -> Response {
+async fn bosh(State(sim): State<NodeRef>, body: String) -> Response {
     let faults = sim.faults();
-    if faults.listener_stopped {
+    if faults.listener_stopped || sim.down() {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
     let now = sim.now();
     let waiting = {
         let mut guard = sim.lock();
-        let notify = &mut guard.notify;
+        let notify = &mut guard.notify[sim.index];
         match notify.service.handle_bosh_request(token, &body, now) {
             BoshReply::Now { status, body } => {
                 notify.pump();
@@ -193,22 +194,23 @@ async fn bosh(State(sim): State<Arc<Sim>>, body: String) -> Response {
 }
 
 /// `GET /ws`: RFC 7395 requires the `xmpp` subprotocol.
-async fn websocket(State(sim): State<Arc<Sim>>, upgrade: WebSocketUpgrade) -> Response {
-    if sim.faults().listener_stopped {
+async fn websocket(State(sim): State<NodeRef>, upgrade: WebSocketUpgrade) -> Response {
+    if sim.faults().listener_stopped || sim.down() {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     upgrade.protocols(["xmpp"]).on_upgrade(move |socket| serve_socket(sim, socket))
 }
 
-async fn serve_socket(sim: Arc<Sim>, mut socket: WebSocket) {
+async fn serve_socket(sim: NodeRef, mut socket: WebSocket) {
+    let node = sim.index;
     let conn = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
     let (tx, mut rx) = mpsc::unbounded_channel();
     {
         let now = sim.now();
         let mut guard = sim.lock();
-        guard.notify.sockets.insert(conn, tx);
-        guard.notify.service.ws_open(conn, now);
-        guard.notify.pump();
+        guard.notify[node].sockets.insert(conn, tx);
+        guard.notify[node].service.ws_open(conn, now);
+        guard.notify[node].pump();
     }
     sim.wake.notify_one();
     loop {
@@ -225,8 +227,8 @@ async fn serve_socket(sim: Arc<Sim>, mut socket: WebSocket) {
                 };
                 let now = sim.now();
                 let mut guard = sim.lock();
-                guard.notify.service.ws_frame(conn, &text, now);
-                guard.notify.pump();
+                guard.notify[node].service.ws_frame(conn, &text, now);
+                guard.notify[node].pump();
                 drop(guard);
                 sim.wake.notify_one();
             }
@@ -251,13 +253,13 @@ async fn serve_socket(sim: Arc<Sim>, mut socket: WebSocket) {
     }
     let now = sim.now();
     let mut guard = sim.lock();
-    guard.notify.sockets.remove(&conn);
-    guard.notify.service.ws_closed(conn, now);
-    guard.notify.pump();
+    guard.notify[node].sockets.remove(&conn);
+    guard.notify[node].service.ws_closed(conn, now);
+    guard.notify[node].pump();
 }
 
 /// The notification routes.
-pub(crate) fn routes() -> Router<Arc<Sim>> {
+pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
         .route("/http-bind", post(bosh))
         .route("/http-bind/", post(bosh))

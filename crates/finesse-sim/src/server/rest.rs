@@ -3,8 +3,6 @@
 //! codes (202 for asynchronous operations) and `<ApiErrors>` bodies, the `requestId` header
 //! echoed into the resulting notifications.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -16,7 +14,7 @@ use finesse_model::{
     ReasonCodeId, TeamId, UserId, UserRequest, WrapUpReasonId, XmlDocument, decode, encode,
 };
 
-use super::Sim;
+use super::{NodeRef, Sim};
 use crate::engine::{ApiFailure, Principal};
 
 /// An API answer: a status and an optional XML body.
@@ -130,7 +128,11 @@ fn body<T: XmlDocument>(bytes: &Bytes) -> Result<T, Api> {
 /// authentication.
 macro_rules! guarded {
     ($sim:expr, $headers:expr, |$inner:ident, $p:ident, $now:ident| $body:expr) => {{
-        let sim: &Sim = &$sim;
+        let node: &NodeRef = &$sim;
+        if node.down() {
+            return failure(503, "Service Unavailable", "the Finesse node is down", None);
+        }
+        let sim: &Sim = node;
         if let Some(api) = sim.out_of_service() {
             return api;
         }
@@ -148,7 +150,7 @@ macro_rules! guarded {
     }};
 }
 
-type S = State<Arc<Sim>>;
+type S = State<NodeRef>;
 
 async fn get_user(State(sim): S, Path(id): Path<String>, h: HeaderMap) -> Api {
     guarded!(sim, h, |i, p, _now| reply(i.engine.get_user(&p, &UserId(id))))
@@ -363,6 +365,9 @@ async fn put_media(
 }
 
 async fn get_system_info(State(sim): S) -> Api {
+    if sim.down() {
+        return failure(503, "Service Unavailable", "the Finesse node is down", None);
+    }
     // SystemInfo stays readable out of service: it is how clients learn the status.
     let now = sim.now();
     let mut guard = sim.lock();
@@ -381,7 +386,7 @@ async fn not_found() -> Api {
 }
 
 /// The `/finesse/api` routes.
-pub(crate) fn routes() -> Router<Arc<Sim>> {
+pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
         .route("/finesse/api/User/{id}", get(get_user).put(put_user))
         .route("/finesse/api/Users", get(get_users))
