@@ -58,6 +58,17 @@ struct Args {
     /// standard output.
     #[arg(long)]
     alternate_port: Option<u16>,
+    /// External-server mode: also publish every notification into this XMPP server's
+    /// WebSocket endpoint (e.g. `ws://127.0.0.1:5280/xmpp-websocket`) as a pubsub publisher.
+    #[arg(long, value_name = "WS_URL")]
+    publish_to: Option<String>,
+    /// The publisher's JID (`user@domain`) for --publish-to; the password comes from the
+    /// FINESSE_SIM_PUBLISHER_PASSWORD environment variable.
+    #[arg(long, default_value = "finesse@localhost")]
+    publisher: String,
+    /// The pubsub service for --publish-to (default `pubsub.<domain of --publisher>`).
+    #[arg(long)]
+    publish_pubsub: Option<String>,
     /// Log as JSON lines instead of text.
     #[arg(long)]
     log_json: bool,
@@ -118,6 +129,22 @@ async fn main() -> anyhow::Result<()> {
         ..Faults::default()
     };
 
+    if let Some(ws_url) = &args.publish_to {
+        let (user, domain) =
+            args.publisher.split_once('@').context("--publisher takes user@domain")?;
+        let password = std::env::var("FINESSE_SIM_PUBLISHER_PASSWORD")
+            .context("--publish-to needs FINESSE_SIM_PUBLISHER_PASSWORD")?;
+        options.external = Some(finesse_sim::server::ExternalConfig {
+            ws_url: ws_url.clone(),
+            user: user.to_owned(),
+            password,
+            domain: domain.to_owned(),
+            pubsub_domain: args
+                .publish_pubsub
+                .clone()
+                .unwrap_or_else(|| format!("pubsub.{domain}")),
+        });
+    }
     options.alternate = args.alternate_port.map(|port| SocketAddr::new(args.host, port));
     let server = Server::start(options, SocketAddr::new(args.host, args.port))
         .await

@@ -5,6 +5,7 @@
 //! the locks and the sockets.
 
 mod admin;
+mod external;
 mod notify;
 mod rest;
 
@@ -22,6 +23,7 @@ use crate::engine::{ApiFailure, Engine, Millis, Principal};
 use crate::scenario::Scenario;
 
 pub use admin::Faults;
+pub use external::ExternalConfig;
 
 /// How to run a simulator.
 #[derive(Debug, Clone)]
@@ -39,6 +41,9 @@ pub struct Options {
     pub admin_token: Option<String>,
     /// Faults active from the start.
     pub faults: Faults,
+    /// Also publish every notification into this external XMPP server (Prosody) as a pubsub
+    /// publisher.
+    pub external: Option<ExternalConfig>,
     /// Serve a second Finesse node (the alternate server of the High Availability chapter)
     /// on this address: same contact center, its own notification service, so clients can
     /// fail over to it (explicit subscriptions do not follow them there).
@@ -55,6 +60,7 @@ impl Options {
             static_dirs: Vec::new(),
             admin_token: None,
             faults: Faults::default(),
+            external: None,
             alternate: None,
         }
     }
@@ -93,6 +99,8 @@ pub(crate) struct Inner {
     pub(crate) engine: Engine,
     /// One notification service per node (0: primary, 1: alternate).
     pub(crate) notify: Vec<notify::Notifier>,
+    /// The external-server publisher, in external mode.
+    pub(crate) external: Option<external::ExternalPublisher>,
 }
 
 impl Inner {
@@ -102,6 +110,12 @@ impl Inner {
         for n in self.engine.drain_notifications() {
             for notify in &mut self.notify {
                 notify.publish(&n.node, &n.update, now);
+            }
+            if let Some(external) = &self.external {
+                match finesse_model::encode(&n.update) {
+                    Ok(xml) => external.publish(&n.node, &xml),
+                    Err(e) => tracing::error!(node = n.node, "notification not encodable: {e}"),
+                }
             }
         }
     }
@@ -203,7 +217,11 @@ impl Server {
             .map(|i| notify::Notifier::new(&options.scenario, options.seed.wrapping_add(i), now))
             .collect();
         let sim = Arc::new(Sim {
-            inner: Mutex::new(Inner { engine, notify }),
+            inner: Mutex::new(Inner {
+                engine,
+                notify,
+                external: options.external.clone().map(external::ExternalPublisher::start),
+            }),
             clock,
             faults: Mutex::new(options.faults.clone()),
             admin_token: options.admin_token.clone(),
