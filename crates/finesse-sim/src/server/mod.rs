@@ -233,6 +233,13 @@ impl Server {
             let app = router(NodeRef { sim: sim.clone(), index }, &options.static_dirs);
             let listener = tokio::net::TcpListener::bind(addr).await?;
             bound.push(listener.local_addr()?);
+            // Notifications are small writes after small writes: without TCP_NODELAY, Nagle's
+            // algorithm and the peer's delayed ACKs hold them ~40 ms.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!("TCP_NODELAY: {e}");
+                }
+            });
             tasks.push(tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
                     tracing::error!("server stopped: {e}");
