@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the finesse-model XML codec (fuzz/fuzz_targets/decode.rs) with cargo-fuzz/libFuzzer.
+# Fuzzes with cargo-fuzz/libFuzzer: the finesse-model XML codec (target `decode`, the default)
+# or the XMPP stanza parser and notification service core (FUZZ_TARGET=xmpp).
 #
 # Usage: scripts/fuzz.sh [SECONDS] [extra libFuzzer options...]
 #   SECONDS   total fuzzing time (default 60)
@@ -8,9 +9,10 @@
 #   FUZZ_RSS_MB     memory limit in MB (default 2048)
 #   FUZZ_SANITIZER  none (default: the codec is safe Rust) or address
 #   FUZZ_KEEP_GOING 1: keep fuzzing after a crash, timeout or OOM (libFuzzer fork mode)
+#   FUZZ_TARGET     decode (default) or xmpp
 #
 # Needs the nightly toolchain; installs cargo-fuzz when missing. The corpus is seeded from the
-# guide fixtures (fuzz/corpus/decode, git-ignored); crashes land in fuzz/artifacts/decode.
+# guide fixtures (fuzz/corpus/<target>, git-ignored); crashes land in fuzz/artifacts/<target>.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,9 +28,10 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
-corpus=$root/fuzz/corpus/decode
+target=${FUZZ_TARGET:-decode}
+corpus=$root/fuzz/corpus/$target
 fixtures=$root/crates/finesse-model/tests/fixtures
-mkdir -p "$corpus" "$root/fuzz/artifacts/decode"
+mkdir -p "$corpus" "$root/fuzz/artifacts/$target"
 seeds=0
 while IFS= read -r -d '' file; do
     rel=${file#"$fixtures"/}
@@ -54,7 +57,7 @@ stamp=$(mktemp)
 trap 'rm -f "$log" "$stamp"' EXIT
 status=0
 cd "$root/fuzz"
-cargo +nightly fuzz run decode --release --debug-assertions \
+cargo +nightly fuzz run "$target" --release --debug-assertions \
     --sanitizer "${FUZZ_SANITIZER:-none}" "$corpus" -- "${options[@]}" "$@" 2>&1 \
     | tee "$log" || status=$?
 
@@ -68,11 +71,11 @@ if [[ -z $execs ]]; then
 fi
 echo "executions: ${execs:-unknown}"
 echo "exec/s:     ${rate:-unknown}"
-artifacts=$(find "$root/fuzz/artifacts/decode" -type f -newer "$stamp" 2>/dev/null | sort || true)
+artifacts=$(find "$root/fuzz/artifacts/$target" -type f -newer "$stamp" 2>/dev/null | sort || true)
 if [[ -n $artifacts ]]; then
     echo "artifacts (crash-*, timeout-*, oom-*, slow-unit-*):"
     echo "$artifacts" | sed 's/^/  /'
-    echo "minimize one with: cd fuzz && cargo +nightly fuzz tmin decode --release -a -s none <artifact>"
+    echo "minimize one with: cd fuzz && cargo +nightly fuzz tmin $target --release -a -s none <artifact>"
 else
     echo "no crash, timeout or OOM"
 fi

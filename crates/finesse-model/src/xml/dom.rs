@@ -109,10 +109,18 @@ fn start_element(start: &BytesStart<'_>) -> Result<Element, DecodeError> {
 /// Whether `s` is an XML name (XML 1.0 `Name`, with the non-ASCII ranges taken as allowed):
 /// quick-xml reports names as it finds them, so `<a<b/>` must be refused here.
 pub(crate) fn is_xml_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else { return false };
-    let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
-    start(first) && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
+    // A qualified name: an optional prefix and a local part, each an NCName.
+    let ncname = |part: &str| {
+        let mut chars = part.chars();
+        let start = |c: char| c.is_ascii_alphabetic() || c == '_' || !c.is_ascii();
+        chars.next().is_some_and(start)
+            && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
+            && !part.chars().any(char::is_whitespace)
+    };
+    let mut parts = s.split(':');
+    let first = parts.next().is_some_and(ncname);
+    let second = parts.next().is_none_or(ncname);
+    first && second && parts.next().is_none()
 }
 
 fn syntax(msg: String) -> DecodeError {
@@ -266,6 +274,9 @@ mod tests {
             "text",
             "< >x</>",
             "<a<b/></a>",
+            "<dp:>x</dp:>",
+            "<:a/>",
+            "<dp:3a/>",
             "<a b<c='1'/>",
             "<\n>x</>",
         ] {
