@@ -88,9 +88,10 @@ struct Args {
     /// do), to compare the cost of the 10-second queue statistics fan-out.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     queue_subscriptions: bool,
-    /// Sessions logging in at the same time while they are opened.
+    /// Sessions logging in (and, at the end, closing) at the same time. Above the server's
+    /// listen backlog (128, tokio's default) connections wait for TCP's SYN retries.
     #[arg(long, default_value_t = 100)]
-    login_concurrency: usize,
+    connect_concurrency: usize,
     /// The engine's seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -536,13 +537,15 @@ mod parent {
                     &args.rest_rps.to_string(),
                     "--bosh-share",
                     &args.bosh_share.to_string(),
-                    "--login-concurrency",
-                    &args.login_concurrency.to_string(),
+                    "--connect-concurrency",
+                    &args.connect_concurrency.to_string(),
                     "--queue-subscriptions",
                     &args.queue_subscriptions.to_string(),
                     "--seed",
                     &args.seed.to_string(),
                 ])
+                // A heap profiler preloaded into the server's process stays out of the load's.
+                .env_remove("LD_PRELOAD")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::inherit())
@@ -943,7 +946,7 @@ mod parent {
                     num(&self.open, "login.p50") / 1000.0,
                     num(&self.open, "login.p99") / 1000.0,
                     num(&self.open, "login.max") / 1000.0,
-                    args.login_concurrency
+                    args.connect_concurrency
                 ),
             );
             row(
@@ -2016,11 +2019,11 @@ mod client {
 
     // ----- notification sessions ----------------------------------------------------------
 
-    /// Opens every agent's session, `login_concurrency` logging in at a time, and waits for
+    /// Opens every agent's session, `connect_concurrency` logging in at a time, and waits for
     /// their explicit subscriptions and the `finesse` presence.
     async fn open(ctx: &Arc<Ctx>, base: Arc<Base>, shutdown: &watch::Receiver<bool>) {
         let n = ctx.plan.agents.len();
-        let sem = Arc::new(Semaphore::new(ctx.args.login_concurrency.max(1)));
+        let sem = Arc::new(Semaphore::new(ctx.args.connect_concurrency.max(1)));
         let (tx, mut rx) = mpsc::unbounded_channel::<Option<u64>>();
         let t0 = Instant::now();
         for i in 0..n {
@@ -2077,7 +2080,7 @@ mod client {
         shutdown: watch::Receiver<bool>,
     ) {
         let agent = &ctx.plan.agents[i];
-        let Ok(permit) = sem.acquire_owned().await else { return };
+        let Ok(permit) = sem.clone().acquire_owned().await else { return };
         let t = Instant::now();
         if agent.bosh {
             let result = tokio::time::timeout(LOGIN_TIMEOUT, Bosh::login(base, agent)).await;
@@ -2088,7 +2091,7 @@ mod client {
                     drop(logins);
                     inc(&ctx.stats.bosh_up);
                     up(&ctx, agent);
-                    b.run(&ctx, i, shutdown).await;
+                    b.run(&ctx, i, shutdown, &sem).await;
                     ctx.stats.live.fetch_sub(1, Ordering::Relaxed);
                 }
                 Ok(Err(e)) => login_failed(&ctx, agent, &e, &logins),
@@ -2103,7 +2106,7 @@ mod client {
                     drop(logins);
                     inc(&ctx.stats.ws_up);
                     up(&ctx, agent);
-                    ws_run(ws, &ctx, i, shutdown).await;
+                    ws_run(ws, &ctx, i, shutdown, &sem).await;
                     ctx.stats.live.fetch_sub(1, Ordering::Relaxed);
                 }
                 Ok(Err(e)) => login_failed(&ctx, agent, &e, &logins),
@@ -2354,7 +2357,13 @@ mod client {
         s.find("</iq>").map(|i| i + "</iq>".len())
     }
 
-    async fn ws_run(mut ws: Ws, ctx: &Ctx, i: usize, mut shutdown: watch::Receiver<bool>) {
+    async fn ws_run(
+        mut ws: Ws,
+        ctx: &Ctx,
+        i: usize,
+        mut shutdown: watch::Receiver<bool>,
+        sem: &Semaphore,
+    ) {
         let agent = &ctx.plan.agents[i];
         let who = format!("{} (WebSocket)", agent.id);
         let human = agent.role != Role::Simulated;
@@ -2391,7 +2400,9 @@ mod client {
                 return;
             }
         }
-        // A clean close: <close/>, the server's <close/>, then the WebSocket close.
+        // A clean close: <close/>, the server's <close/>, then the WebSocket close;
+        // `connect_concurrency` at a time.
+        let _permit = sem.acquire().await;
         let closed = async {
             send(&mut ws, "<close xmlns=\"urn:ietf:params:xml:ns:xmpp-framing\"/>".to_owned())
                 .await?;
@@ -2513,7 +2524,13 @@ mod client {
 
         /// Keeps one request held at a time (the next one leaves as soon as the previous
         /// one is answered, carrying the answers to pings), until `shutdown`.
-        async fn run(mut self, ctx: &Ctx, i: usize, mut shutdown: watch::Receiver<bool>) {
+        async fn run(
+            mut self,
+            ctx: &Ctx,
+            i: usize,
+            mut shutdown: watch::Receiver<bool>,
+            sem: &Semaphore,
+        ) {
             let agent = &ctx.plan.agents[i];
             let who = format!("{} (BOSH)", agent.id);
             let human = agent.role != Role::Simulated;
@@ -2576,7 +2593,9 @@ mod client {
                     return;
                 }
             }
-            // A clean close: a terminate on a second connection (the first is held).
+            // A clean close: a terminate on a second connection (the first is held);
+            // `connect_concurrency` at a time.
+            let _permit = sem.acquire().await;
             let body = self.body(
                 " type=\"terminate\"",
                 "<presence xmlns=\"jabber:client\" type=\"unavailable\"/>",
