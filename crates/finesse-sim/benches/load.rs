@@ -29,6 +29,13 @@
 //! 3. `run`: the REST stream runs for `--seconds` while the sessions receive notifications.
 //! 4. `close`: every session closes cleanly (`<close/>`, BOSH `terminate`).
 //!
+//! Where the time goes: a thread of the parent takes the engine every 20 ms
+//! (`Sim::with_engine`, the lock every request and every notification takes) and records how
+//! long that took, the server's stalls as a request sees them, and how late its own sleeps end,
+//! stalls of the whole process or machine; the child records how late its own timers fire (its
+//! stalls would inflate what it measures). The slowest requests are listed with when they were
+//! sent, to line them up with those stalls.
+//!
 //! Every error is counted by kind: HTTP statuses other than the expected one (200 for GET,
 //! 202 for PUT), HTTP I/O errors, login failures, XMPP stream errors, IQ errors, unexpected
 //! closes, BOSH terminates, malformed frames in the sample, state-change notifications that
@@ -57,6 +64,7 @@ const DOMAIN: &str = "finesse.sim";
 const RESOURCE: &str = "load";
 /// Teams and queues of the generated scenario (fewer teams for small runs).
 const MAX_TEAMS: usize = 20;
+/// Queues of the generated scenario.
 const QUEUES: usize = 10;
 /// Share of the calls each queue receives (sums to 1).
 const QUEUE_WEIGHTS: [f64; QUEUES] = [0.13, 0.12, 0.11, 0.10, 0.10, 0.10, 0.10, 0.09, 0.08, 0.07];
@@ -704,9 +712,17 @@ mod parent {
         rep.rss_idle_server = rss();
         println!("phase idle: REST only, {} s, against an idle server", args.idle_seconds);
         let mark = CpuMark::now(&cpid);
+        let stop = Arc::new(AtomicBool::new(false));
+        let probe = {
+            let sim = idle_server.sim.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || lock_probe(&sim, &stop))
+        };
         child.send(&format!("idle {} {}", idle_server.url(), args.idle_seconds))?;
         rep.idle = child.wait("idle", || {})?;
         rep.idle_cpu = mark.since(&CpuMark::now(&cpid), ticks);
+        stop.store(true, Ordering::Relaxed);
+        rep.idle_probe = probe.join().unwrap_or_default();
         idle_server.stop();
         rt0.shutdown_timeout(Duration::from_secs(5));
         rep.rss_after_idle = rss();
@@ -717,11 +733,13 @@ mod parent {
         let started = Instant::now();
         std::thread::sleep(Duration::from_secs(3));
         rep.rss_before = rss();
+        rep.client_rss.0 = status_kib(&cpid, "VmRSS").unwrap_or(0);
         println!("phase open: {} notification sessions", plan.agents.len());
         child.send(&format!("open {}", server.url()))?;
         rep.open = child.wait("open", || {})?;
         std::thread::sleep(Duration::from_secs(5));
         rep.rss_after = rss();
+        rep.client_rss.1 = status_kib(&cpid, "VmRSS").unwrap_or(0);
         // Simulated agents sign in by themselves within 20 s of the start.
         let deadline = started + Duration::from_secs(40);
         while signed_in(&server) < plan.agents.len() && Instant::now() < deadline {
@@ -797,21 +815,57 @@ mod parent {
         Ok(rep.print(args, &plan))
     }
 
-    /// Every 20 ms, how long `with_engine` takes to get the engine (the lock every request
-    /// and every notification takes) and bring it up to now, until `stop`: the server's
-    /// stalls as a request would see them. Returns (ms after the start, µs).
-    fn lock_probe(sim: &finesse_sim::server::Sim, stop: &AtomicBool) -> Vec<(u64, u64)> {
+    /// Every 20 ms until `stop`, how long `with_engine` takes to get the engine (the lock
+    /// every request and every notification takes) and bring it up to now: the server's
+    /// stalls as a request would see them. The same thread also measures how late its 20 ms
+    /// sleeps end: stalls of the whole process (or machine) rather than of the server.
+    fn lock_probe(sim: &finesse_sim::server::Sim, stop: &AtomicBool) -> Probe {
         let start = Instant::now();
-        let mut out = Vec::new();
+        let us = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let mut probe = Probe::default();
+        let period = Duration::from_millis(20);
         while !stop.load(Ordering::Relaxed) {
             let t = Instant::now();
             sim.with_engine(|_| ());
             let took = t.elapsed();
-            let ms = u64::try_from(t.duration_since(start).as_millis()).unwrap_or(u64::MAX);
-            out.push((ms, u64::try_from(took.as_micros()).unwrap_or(u64::MAX)));
-            std::thread::sleep(Duration::from_millis(20));
+            let ms = us(t.duration_since(start)) / 1000;
+            probe.lock.push((ms, us(took)));
+            let t = Instant::now();
+            std::thread::sleep(period);
+            probe.late.push((ms, us(t.elapsed().saturating_sub(period))));
         }
-        out
+        probe
+    }
+
+    /// The lock probe's samples: (ms after the start, µs).
+    #[derive(Default)]
+    struct Probe {
+        /// Time to get the engine.
+        lock: Vec<(u64, u64)>,
+        /// Lateness of the probe thread's sleeps.
+        late: Vec<(u64, u64)>,
+    }
+
+    /// `p50 … p99 … max …; longest at …` of (ms after the start, µs) samples, in ms.
+    fn describe(samples: &[(u64, u64)]) -> String {
+        #[allow(clippy::cast_precision_loss, reason = "durations for display")]
+        let ms = |v: u64| v as f64 / 1000.0;
+        let mut v: Vec<u64> = samples.iter().map(|p| p.1).collect();
+        v.sort_unstable();
+        let mut longest = samples.to_vec();
+        longest.sort_unstable_by_key(|p| std::cmp::Reverse(p.1));
+        format!(
+            "p50 {:.2} p99 {:.2} max {:.2}; longest {}",
+            ms(percentile(&v, 50.0)),
+            ms(percentile(&v, 99.0)),
+            ms(v.last().copied().unwrap_or(0)),
+            longest
+                .iter()
+                .take(SLOWEST)
+                .map(|(at, v)| format!("{:.1} s: {:.1}", ms(*at), ms(*v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 
     fn signed_in(server: &Server) -> usize {
@@ -853,13 +907,17 @@ mod parent {
         /// (warnings, errors) the server logged.
         logged: (u64, u64),
         /// The lock probe's samples: (ms after the run's start, µs).
-        lock_probe: Vec<(u64, u64)>,
+        lock_probe: Probe,
+        /// The same on the idle server.
+        idle_probe: Probe,
         /// RSS during the run: (s after the run's start, KiB).
         rss_series: Vec<(f64, u64)>,
         /// Cores busy on the whole machine during the run (every process).
         machine_cores: f64,
         /// `/proc/loadavg` at the end of the run.
         loadavg: String,
+        /// The load generator's RSS before and after the sessions are up (KiB).
+        client_rss: (u64, u64),
     }
 
     /// Least-squares slope of `(x, y)`.
@@ -1105,6 +1163,19 @@ mod parent {
                 ),
             );
             row(
+                "load generator memory per session",
+                format!(
+                    "{:.1} KiB (its WebSocket read buffers are 4 KiB; RSS {:.1} -> {:.1} MiB)",
+                    if sessions > 0.0 {
+                        f(self.client_rss.1.saturating_sub(self.client_rss.0)) / sessions
+                    } else {
+                        0.0
+                    },
+                    mib(self.client_rss.0),
+                    mib(self.client_rss.1),
+                ),
+            );
+            row(
                 "CPU (cores = CPU s / wall s)",
                 format!(
                     "server {:.2} loaded vs {:.2} idle ({}); load generator {:.2} loaded, {:.2} idle",
@@ -1147,26 +1218,9 @@ mod parent {
             );
             println!();
             println!("stalls (s after the start of the run)");
-            let mut probe: Vec<u64> = self.lock_probe.iter().map(|p| p.1).collect();
-            probe.sort_unstable();
-            let mut longest = self.lock_probe.clone();
-            longest.sort_unstable_by_key(|p| std::cmp::Reverse(p.1));
-            let us = |v: u64| f(v) / 1000.0;
-            row(
-                "  engine lock probe ms (every 20 ms)",
-                format!(
-                    "p50 {:.2} p99 {:.2} max {:.2}; longest {}",
-                    us(percentile(&probe, 50.0)),
-                    us(percentile(&probe, 99.0)),
-                    us(probe.last().copied().unwrap_or(0)),
-                    longest
-                        .iter()
-                        .take(SLOWEST)
-                        .map(|(at, v)| format!("{:.1} s: {:.1}", f(*at) / 1000.0, us(*v)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
+            row("  engine lock probe ms, idle", describe(&self.idle_probe.lock));
+            row("  engine lock probe ms, loaded", describe(&self.lock_probe.lock));
+            row("  server process timer lag ms", describe(&self.lock_probe.late));
             let list = |map: &BTreeMap<String, String>, prefix: &str| {
                 (0..SLOWEST)
                     .filter_map(|k| map.get(&format!("{prefix}.{k}")).cloned())
