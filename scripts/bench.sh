@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Decoding benchmarks of finesse-model: `decode` (lenient) and `decode_strict` against quick-xml's
-# raw event reading of the same text, on a 2,000-user Team and on a Dialogs notification. Each run
-# ends with a table of times per run and ratios (ours / baseline).
+# Benchmarks, each ending with a table of times per run and ratios (ours / baseline) against a
+# baseline measured in the same run.
 #
-#   scripts/bench.sh [criterion options]   native, criterion (crates/finesse-model/benches/decode.rs)
-#   scripts/bench.sh --wasm [cargo options] wasm32 in headless Chromium
-#                                          (crates/finesse-model/benches/decode_wasm.rs), built
+#   decode (the default): finesse-model's `decode` (lenient) and `decode_strict` against
+#     quick-xml's raw event reading of the same text, on a 2,000-user Team and on a Dialogs
+#     notification (crates/finesse-model/benches/decode.rs, decode_wasm.rs).
+#   items: notification items decoded per second by finesse-xmpp's client core, connected and
+#     fed WebSocket frames and BOSH bodies (1 and 10 pubsub messages carrying a User or a Dialog
+#     <Update>), against quick-xml's raw event reading of the same bytes and finesse-model's
+#     `decode::<Update>` of the bare payloads; items/s and MB/s
+#     (crates/finesse-xmpp/benches/items.rs, items_wasm.rs).
+#
+#   scripts/bench.sh [decode|items] [criterion options]    native, criterion
+#   scripts/bench.sh [decode|items] --wasm [cargo options]  wasm32 in headless Chromium, built
 #                                          with the release profile the gadgets ship with; pass
 #                                          `--profile bench` to use the native bench settings
 #
@@ -16,8 +23,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+crate=finesse-model
+bench=decode
+case ${1:-} in
+  decode) shift ;;
+  items) crate=finesse-xmpp bench=items; shift ;;
+esac
+
 if [[ ${1:-} != --wasm ]]; then
-  exec cargo bench -p finesse-model --bench decode -- "$@"
+  exec cargo bench -p "$crate" --bench "$bench" -- "$@"
 fi
 shift
 
@@ -31,5 +45,5 @@ profile=(--release)
 for arg in "$@"; do
   [[ $arg == --profile* ]] && profile=()
 done
-exec cargo test "${profile[@]}" -p finesse-model --target wasm32-unknown-unknown \
-  --bench decode_wasm "$@" -- --nocapture
+exec cargo test "${profile[@]}" -p "$crate" --target wasm32-unknown-unknown \
+  --bench "${bench}_wasm" "$@" -- --nocapture
