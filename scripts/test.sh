@@ -47,6 +47,6 @@ step "release build of the gadgets"
 bash scripts/build.sh
 
 step "end-to-end tests (Playwright + Debian Chromium)"
-node --test --test-reporter=spec tests/e2e/
+node --test --test-reporter=spec tests/runtime/ tests/e2e/
 
 step "done in $((SECONDS - start)) s"
