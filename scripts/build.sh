@@ -1,22 +1,56 @@
 #!/usr/bin/env bash
-# Builds every gadget in release mode into dist/<gadget>/ (Trunk, offline, wasm-opt -Oz).
+# Builds the deployable output into dist/ (Trunk, offline, release, wasm-opt -Oz):
+#   dist/<gadget>/      per gadget, a folder ready to upload to Finesse's
+#                       /3rdpartygadget/files/<gadget>/: the gadget XML, the wasm, the JS glue and
+#                       the CSS (file names without hashes, so the gadget XML can name them), and
+#                       index.html to run the gadget standalone
+#   dist/layout-snippet.xml  the <gadget> entries to paste into a Finesse layout
+#   dist/desktop/       our desktop (container), its hub runtime and layouts
 # Expects the tools from scripts/setup.sh on PATH.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+
+snippet="dist/layout-snippet.xml"
+mkdir -p dist
+{
+  echo '<!-- Paste into the <gadgets> of a tab (or the <page>) of the Finesse layout'
+  echo '     (Administration Console, Desktop Layout) after uploading each folder to'
+  echo '     /3rdpartygadget/files/ on the Finesse server. -->'
+} > "$snippet"
 for index in gadgets/*/index.html; do
-  name="$(basename "$(dirname "$index")")"
+  dir="$(dirname "$index")"
+  name="$(basename "$dir")"
   echo "[build] $name" >&2
-  trunk --log error build --release true --public-url ./ --dist "dist/$name" "$index"
+  trunk --log error build --release true --filehash false --public-url ./ --dist "dist/$name" "$index"
+  spec="$dir/$name.xml"
+  if [ -f "$spec" ]; then
+    node scripts/check-gadget-xml.mjs "$spec"
+    cp "$spec" "dist/$name/$name.xml"
+    echo "<gadget>/3rdpartygadget/files/$name/$name.xml</gadget>" >> "$snippet"
+  fi
 done
+
 # Size budget: the whole set of gadgets (wasm + JS + CSS, gzip -9) stays under 120 KB.
 total=0
 for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do
   [ -f "$f" ] || continue
+  case "$f" in dist/desktop/*) continue ;; esac
   total=$((total + $(gzip -9c "$f" | wc -c)))
 done
 echo "[build] gadgets: $total bytes gzip (budget 122880)" >&2
 if [ "$total" -gt 122880 ]; then
   echo "[build] over the size budget" >&2
   exit 1
+fi
+
+if [ -f www/index.html ]; then
+  echo "[build] desktop" >&2
+  trunk --log error build --release true --public-url ./ --dist dist/desktop www/index.html
+  desktop=0
+  for f in dist/desktop/*.wasm dist/desktop/*.js dist/desktop/runtime/*.js dist/desktop/*.css; do
+    [ -f "$f" ] || continue
+    desktop=$((desktop + $(gzip -9c "$f" | wc -c)))
+  done
+  echo "[build] desktop: $desktop bytes gzip" >&2
 fi

@@ -8,7 +8,8 @@ cd "$ROOT"
 source scripts/setup.sh
 
 # Crates that compile for the browser (everything but native servers and tools).
-WASM_CRATES=(-p finesse-model -p finesse-xmpp -p finesse-xmpp-web -p call-control)
+WASM_CRATES=(-p finesse-model -p finesse-xmpp -p finesse-xmpp-web -p finesse-hub -p finesse-rest
+  -p finesse-desktop -p call-control)
 # Crates with browser tests (wasm-bindgen-test in headless Chromium).
 BROWSER_TESTED=(finesse-model)
 

@@ -132,6 +132,13 @@ impl WebDriver {
         with_state(&self.shared, |state, _| state.client.unsubscribe(node))
     }
 
+    /// Connects again after the client gave up (see [`Client::connect`]); nothing happens
+    /// while it is connecting or connected. The desktop master does this for the hub's
+    /// `ConnectionReq`.
+    pub fn connect(&self) {
+        with_state(&self.shared, |state, now| state.client.connect(now));
+    }
+
     /// The connection status.
     pub fn status(&self) -> ConnectionStatus {
         self.shared.state.borrow().client.status()

@@ -260,13 +260,19 @@ impl ItemPayload {
     /// Reads the payload of an `<item/>`: the text (or child element) of its `<notification/>`,
     /// or else its first child element.
     pub fn of_item(item: &Element) -> Self {
+        Self::decode(Self::text_of_item(item))
+    }
+
+    /// The payload document of an `<item/>` as received: the (unescaped) text of its
+    /// `<notification/>`, or its child element written out as XML; empty when there is none.
+    /// This is what a hub republishes as raw XML (guide chapter 8, `content`).
+    pub fn text_of_item(item: &Element) -> String {
         let source = item.get_child_named("notification").unwrap_or(item);
-        let xml = match source.elements().next() {
+        match source.elements().next() {
             Some(child) if source.text().trim().is_empty() => child.to_xml_in(&child.ns),
             _ if std::ptr::eq(source, item) => String::new(),
             _ => source.text(),
-        };
-        Self::decode(xml)
+        }
     }
 
     /// Decodes a payload document.
@@ -291,7 +297,9 @@ pub struct Item {
     pub node: String,
     /// The item id.
     pub id: Option<String>,
-    /// The payload.
+    /// The payload document as received ([`ItemPayload::text_of_item`]).
+    pub xml: String,
+    /// The payload, decoded.
     pub payload: ItemPayload,
 }
 
@@ -320,10 +328,14 @@ pub fn parse_event(message: &Element) -> Option<PubsubEvent> {
                 first
                     .elements()
                     .filter(|e| e.name == "item")
-                    .map(|item| Item {
-                        node: node.clone(),
-                        id: item.get_attr("id").map(str::to_owned),
-                        payload: ItemPayload::of_item(item),
+                    .map(|item| {
+                        let xml = ItemPayload::text_of_item(item);
+                        Item {
+                            node: node.clone(),
+                            id: item.get_attr("id").map(str::to_owned),
+                            payload: ItemPayload::decode(xml.clone()),
+                            xml,
+                        }
                     })
                     .collect(),
             )
@@ -439,6 +451,13 @@ mod tests {
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].node, "/finesse/api/User/1001001");
         assert_eq!(items[0].id.as_deref(), Some("a1"));
+        assert_eq!(
+            items[0].xml,
+            "<Update><data><user><loginId>1001001</loginId><state>READY</state></user></data>\
+             <event>PUT</event><requestId></requestId>\
+             <source>/finesse/api/User/1001001</source></Update>",
+            "the payload text as received, unescaped"
+        );
         let ItemPayload::Update(update) = &items[0].payload else {
             panic!("{:?}", items[0].payload)
         };

@@ -11,6 +11,7 @@
 //! `<ApiErrors>` when it sent one; a 401 returns to the sign-in form.
 
 use finesse_model::{AgentState, ApiErrors, DecodeError, User, decode};
+use finesse_rest::{base64, encode_segment};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
@@ -37,24 +38,6 @@ impl Credentials {
     pub fn basic_authorization(&self) -> String {
         format!("Basic {}", base64(format!("{}:{}", self.user, self.password).as_bytes()))
     }
-}
-
-/// Standard base64 (RFC 4648) with padding. (`btoa` would reject non-Latin-1 passwords.)
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Why the agent could not be shown.
@@ -142,19 +125,6 @@ async fn fetch_user(base: &str, credentials: &Credentials) -> Result<User, LoadE
         .map_err(js)?;
     let body = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?;
     interpret(response.status(), &body.as_string().unwrap_or_default())
-}
-
-/// Percent-encodes a path segment so an id cannot change the request's path.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Properties of [`AgentCard`].

@@ -4,7 +4,9 @@
 //! ```text
 //! finesse-sim --scenario scenarios/demo.toml --port 0 --static /=dist
 //! ```
-//! prints the URL it serves on its first line of standard output.
+//! prints the URL it serves on its first line of standard output. Gadgets are rendered at
+//! `/gadgets/ifr` and proxy through `/gadgets/makeRequest` (the OpenSocial container); origins
+//! other than the simulator's own must be allowed with `--allow-origin`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -72,6 +74,17 @@ struct Args {
     /// Log as JSON lines instead of text.
     #[arg(long)]
     log_json: bool,
+    /// An origin (`scheme://host[:port]`) the gadget container may fetch specs and message
+    /// bundles from and makeRequest may forward to, besides the simulator's own (repeatable).
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<String>,
+    /// Inject this file into gadget documents instead of the gadget runtime built in
+    /// (www/runtime/gadget-runtime.js at build time), e.g. while working on the runtime.
+    #[arg(long, value_name = "FILE")]
+    gadget_runtime: Option<PathBuf>,
+    /// Do not serve the gadget container (`/gadgets/ifr`, `/gadgets/makeRequest`).
+    #[arg(long, conflicts_with_all = ["allow_origins", "gadget_runtime"])]
+    no_container: bool,
 }
 
 #[tokio::main]
@@ -146,6 +159,18 @@ async fn main() -> anyhow::Result<()> {
         });
     }
     options.alternate = args.alternate_port.map(|port| SocketAddr::new(args.host, port));
+    if args.no_container {
+        options.container = None;
+    } else if let Some(container) = &mut options.container {
+        for origin in &args.allow_origins {
+            container.allowed_origins.push(origin.parse().context("--allow-origin")?);
+        }
+        if let Some(path) = &args.gadget_runtime {
+            let js = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the gadget runtime {}", path.display()))?;
+            container.runtime_js = js.into();
+        }
+    }
     let server = Server::start(options, SocketAddr::new(args.host, args.port))
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;

@@ -2,7 +2,11 @@
 //! notification service (BOSH at `/http-bind`, WebSocket at `/ws`), an admin endpoint for fault
 //! injection (`/admin/…`) and static directories (the built desktop and gadgets), as a Finesse
 //! server does. The engine and the notification core are sans-IO; this module owns the clock,
-//! the locks and the sockets.
+//! the locks and the sockets. The OpenSocial container (`finesse-container`: gadget rendering
+//! at `/gadgets/ifr`, the makeRequest proxy at `/gadgets/makeRequest`) is mounted on the same
+//! origin, so the desktop, its gadgets and the API they call are one server. Requests are
+//! logged at debug level by method, path and status, never with their query strings (they may
+//! carry user prefs).
 
 mod admin;
 mod external;
@@ -15,7 +19,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use finesse_container::ContainerConfig;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
@@ -48,10 +56,14 @@ pub struct Options {
     /// on this address: same contact center, its own notification service, so clients can
     /// fail over to it (explicit subscriptions do not follow them there).
     pub alternate: Option<SocketAddr>,
+    /// The OpenSocial container (`/gadgets/ifr`, `/gadgets/makeRequest`); `None` leaves it out.
+    /// Its `local_addr` is set to each node's own address when the server starts.
+    pub container: Option<ContainerConfig>,
 }
 
 impl Options {
-    /// Defaults: the demo scenario, seed 1, real time, no static files, admin disabled.
+    /// Defaults: the demo scenario, seed 1, real time, no static files, admin disabled, the
+    /// container on with no allowed origins besides the server's own.
     pub fn new(scenario: Scenario) -> Self {
         Self {
             scenario,
@@ -62,6 +74,7 @@ impl Options {
             faults: Faults::default(),
             external: None,
             alternate: None,
+            container: Some(ContainerConfig::default()),
         }
     }
 }
@@ -230,9 +243,16 @@ impl Server {
         let mut tasks = Vec::new();
         let mut bound = Vec::new();
         for (index, addr) in std::iter::once(addr).chain(options.alternate).enumerate() {
-            let app = router(NodeRef { sim: sim.clone(), index }, &options.static_dirs);
             let listener = tokio::net::TcpListener::bind(addr).await?;
-            bound.push(listener.local_addr()?);
+            let local_addr = listener.local_addr()?;
+            bound.push(local_addr);
+            // The container reaches its own origin (specs in the static directories, the REST
+            // API behind makeRequest) on the address this node listens on.
+            let container = options.container.clone().map(|mut config| {
+                config.local_addr = Some(local_addr);
+                config
+            });
+            let app = router(NodeRef { sim: sim.clone(), index }, &options.static_dirs, container);
             // Notifications are small writes after small writes: without TCP_NODELAY, Nagle's
             // algorithm and the peer's delayed ACKs hold them ~40 ms.
             let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -293,7 +313,28 @@ async fn tick(sim: Arc<Sim>) {
     }
 }
 
-fn router(node: NodeRef, static_dirs: &[(String, PathBuf)]) -> Router {
+/// Logs a request by method, path and status: never the query string, which may carry user
+/// prefs, nor any header.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+fn router(
+    node: NodeRef,
+    static_dirs: &[(String, PathBuf)],
+    container: Option<ContainerConfig>,
+) -> Router {
     // Finesse's CORS: Basic auth needs `Authorization` listed explicitly (a wildcard does not
     // cover it), and the requestId header is read by the server.
     let cors = CorsLayer::new()
@@ -312,6 +353,9 @@ fn router(node: NodeRef, static_dirs: &[(String, PathBuf)]) -> Router {
         .merge(notify::routes())
         .merge(admin::routes())
         .with_state(node);
+    if let Some(config) = container {
+        app = app.merge(finesse_container::router(config));
+    }
     for (prefix, dir) in static_dirs {
         let service = ServeDir::new(dir).append_index_html_on_directories(true);
         app = if prefix == "/" {
@@ -320,8 +364,10 @@ fn router(node: NodeRef, static_dirs: &[(String, PathBuf)]) -> Router {
             app.nest_service(prefix, service)
         };
     }
-    app.layer(cors).layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ))
+    app.layer(cors)
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(axum::middleware::from_fn(log_request))
 }

@@ -298,7 +298,10 @@ pub enum Event {
         node: String,
         /// The item id.
         item_id: Option<String>,
-        /// The payload.
+        /// The payload document as received: the unescaped text of `<notification/>` (what a
+        /// hub master republishes as raw XML and converts to JSON, guide chapter 8).
+        xml: String,
+        /// The payload, decoded.
         payload: ItemPayload,
     },
 }
@@ -1493,6 +1496,7 @@ impl Client {
                     self.events.push_back(Event::Item {
                         node: item.node,
                         item_id: item.id,
+                        xml: item.xml,
                         payload: item.payload,
                     });
                 }

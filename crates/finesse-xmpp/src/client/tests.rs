@@ -449,13 +449,21 @@ fn items_are_delivered_with_the_decoded_update_and_unknown_payloads_as_such() {
     let items: Vec<Event> =
         s.take_events().into_iter().filter(|e| matches!(e, Event::Item { .. })).collect();
     assert_eq!(items.len(), 2);
-    let Event::Item { node, item_id, payload: ItemPayload::Update(update) } = &items[0] else {
+    let Event::Item { node, item_id, xml, payload: ItemPayload::Update(update) } = &items[0] else {
         panic!("{items:?}")
     };
     assert_eq!((node.as_str(), item_id.as_deref()), (USER_NODE, Some("i1")));
+    assert_eq!(
+        xml.as_str(),
+        format!(
+            "<Update><event>PUT</event><requestId>r-9</requestId><source>{USER_NODE}</source>\
+             <data><user><state>NOT_READY</state></user></data></Update>"
+        ),
+        "the payload text as received"
+    );
     assert_eq!(update.request_id.as_deref(), Some("r-9"));
     assert!(
-        matches!(&items[1], Event::Item { payload: ItemPayload::Other { xml }, .. } if xml == "<Gizmo/>")
+        matches!(&items[1], Event::Item { xml: raw, payload: ItemPayload::Other { xml }, .. } if xml == "<Gizmo/>" && raw == "<Gizmo/>")
     );
 }
 
