@@ -127,6 +127,11 @@ async function exercise(layoutName, expectOrigin) {
   assert.equal(info.status, 'connected');
   assert.equal(info.invokeID, late);
 
+  // gadgets.io.makeRequest through the container's proxy, as finesse.js calls the REST API.
+  const rest = await frame.evaluate((id) => hubTest.rest(`/finesse/api/User/${id}`), AGENT.id);
+  assert.equal(rest.rc, 200, rest.text);
+  assert.match(rest.text, new RegExp(`<loginId>${AGENT.id}</loginId>`));
+
   if (!layoutName.endsWith('cross')) {
     // The notification listener goes away: the banner says so, the gadget hears it, and both
     // recover by themselves when it is back.
