@@ -79,8 +79,7 @@ pub async fn sign_in(
         user.extension = Some(extension);
     }
     let system = api.system_info().await.map_err(|e| describe(&e))?;
-    let request =
-        Request { method: Method::Get, path: format!("layouts/{layout}.xml"), body: None };
+    let request = Request::new(Method::Get, format!("layouts/{layout}.xml"));
     let (status, xml) = api.send(&request, None).await.map_err(|e| describe(&e))?;
     if status != 200 {
         return Err(format!("The desktop layout {layout:?} could not be read (HTTP {status})."));

@@ -17,6 +17,7 @@ mod queue;
 mod reason;
 mod system;
 mod time;
+pub mod transitions;
 mod update;
 mod user;
 

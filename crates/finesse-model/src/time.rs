@@ -69,7 +69,15 @@ fn parse_epoch_millis(text: &str) -> Option<i64> {
         Some(sec) => digits(sec)?,
         None => 0,
     };
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h > 23 || mi > 59 || sec > 60 {
+    // Four-digit years only, as Finesse writes them (a longer year would overflow the
+    // arithmetic below).
+    if !(0..=9999).contains(&y)
+        || !(1..=12).contains(&mo)
+        || !(1..=31).contains(&da)
+        || h > 23
+        || mi > 59
+        || sec > 60
+    {
         return None;
     }
     let millis = match frac {
@@ -127,6 +135,13 @@ mod tests {
         assert_eq!(Timestamp::from("").epoch_millis(), None);
         assert_eq!(Timestamp::from("yesterday").epoch_millis(), None);
         assert_eq!(Timestamp::from("2012-13-01T00:00:00Z").epoch_millis(), None);
+    }
+
+    #[test]
+    fn bug_a_huge_year_is_no_timestamp_rather_than_an_overflow() {
+        assert_eq!(Timestamp::from("9223372036854775807-01-01T00:00:00Z").epoch_millis(), None);
+        assert_eq!(Timestamp::from("10000-01-01T00:00:00Z").epoch_millis(), None);
+        assert!(Timestamp::from("9999-12-31T23:59:59.999Z").epoch_millis().is_some());
     }
 
     #[test]

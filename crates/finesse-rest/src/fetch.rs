@@ -45,6 +45,10 @@ async fn send(
     if let Some(auth) = auth {
         headers.set("Authorization", &auth.header()).map_err(js)?;
     }
+    if let Some(id) = &request.request_id {
+        // Echoed in the notifications the request causes (guide chapter 2).
+        headers.set("requestId", id).map_err(js)?;
+    }
     if let Some(body) = &request.body {
         headers.set("Content-Type", "application/xml").map_err(js)?;
         init.set_body(&JsValue::from_str(body));

@@ -17,8 +17,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use finesse_model::{
-    ApiErrors, DecodeError, EncodeError, ReasonCode, ReasonCodeCategory, ReasonCodeId, ReasonCodes,
-    SystemInfo, TeamId, User, UserId, UserRequest, XmlDocument, decode, encode,
+    ApiErrors, DecodeError, DialogId, DialogRequest, EncodeError, ReasonCode, ReasonCodeCategory,
+    ReasonCodeId, ReasonCodes, SystemInfo, TeamId, User, UserId, UserRequest, XmlDocument, decode,
+    encode,
 };
 
 mod fetch;
@@ -128,7 +129,9 @@ impl Method {
     }
 }
 
-/// One REST request: method, path below the server's origin, optional XML body.
+/// One REST request: method, path below the server's origin, optional XML body, and the
+/// optional `requestId` header Finesse echoes in the notifications the request causes (guide
+/// chapter 2: "best effort", so a client also watches for the outcome itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// The method.
@@ -137,9 +140,63 @@ pub struct Request {
     pub path: String,
     /// The XML body, if any.
     pub body: Option<String>,
+    /// The `requestId` header, if any.
+    pub request_id: Option<String>,
 }
 
 impl Request {
+    /// A request without a body or request id (any path, e.g. a layout file next to the
+    /// desktop).
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self { method, path: path.into(), body: None, request_id: None }
+    }
+
+    /// The same request with a `requestId` header.
+    #[must_use]
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+
+    /// `GET /finesse/api/User/{id}/Dialogs` (guide: User—Get List of Dialogs; voice only).
+    pub fn get_user_dialogs(id: &UserId) -> Self {
+        Self::get(format!("/finesse/api/User/{}/Dialogs", encode_segment(id.as_str())))
+    }
+
+    /// `GET /finesse/api/User/{id}/WrapUpReasons` (guide: User—Get Wrap-Up Reason List).
+    pub fn get_wrap_up_reasons(id: &UserId) -> Self {
+        Self::get(format!("/finesse/api/User/{}/WrapUpReasons", encode_segment(id.as_str())))
+    }
+
+    /// `GET /finesse/api/User/{id}/MediaPropertiesLayout` (guide: User—Get Default Media
+    /// Properties Layout).
+    pub fn get_media_properties_layout(id: &UserId) -> Self {
+        Self::get(format!(
+            "/finesse/api/User/{}/MediaPropertiesLayout",
+            encode_segment(id.as_str())
+        ))
+    }
+
+    /// `POST /finesse/api/User/{id}/Dialogs` (make a call, silent monitor, barge).
+    pub fn post_dialog(id: &UserId, body: &DialogRequest) -> Result<Self, EncodeError> {
+        Ok(Self {
+            method: Method::Post,
+            path: format!("/finesse/api/User/{}/Dialogs", encode_segment(id.as_str())),
+            body: Some(encode(body)?),
+            request_id: None,
+        })
+    }
+
+    /// `PUT /finesse/api/Dialog/{id}` (every participant action, call data updates).
+    pub fn put_dialog(id: &DialogId, body: &DialogRequest) -> Result<Self, EncodeError> {
+        Ok(Self {
+            method: Method::Put,
+            path: format!("/finesse/api/Dialog/{}", encode_segment(id.as_str())),
+            body: Some(encode(body)?),
+            request_id: None,
+        })
+    }
+
     /// `GET /finesse/api/User/{id}`.
     pub fn get_user(id: &UserId) -> Self {
         Self::get(format!("/finesse/api/User/{}", encode_segment(id.as_str())))
@@ -151,6 +208,7 @@ impl Request {
             method: Method::Put,
             path: format!("/finesse/api/User/{}", encode_segment(id.as_str())),
             body: Some(encode(body)?),
+            request_id: None,
         })
     }
 
@@ -174,7 +232,7 @@ impl Request {
     }
 
     fn get(path: String) -> Self {
-        Self { method: Method::Get, path, body: None }
+        Self::new(Method::Get, path)
     }
 }
 
@@ -325,6 +383,20 @@ pub trait Api: Transport {
             interpret_empty(status, &body)
         })
     }
+
+    /// An asynchronous operation built elsewhere (a state change or call action from the agent
+    /// session, with its request id): 200/202 or the error. The outcome arrives as
+    /// notifications.
+    fn perform<'a>(
+        &'a self,
+        request: &'a Request,
+        auth: &'a Auth,
+    ) -> LocalFuture<'a, Result<(), RestError>> {
+        Box::pin(async move {
+            let (status, body) = self.send(request, Some(auth)).await?;
+            interpret_empty(status, &body)
+        })
+    }
 }
 
 impl<T: Transport + ?Sized> Api for T {}
@@ -386,6 +458,36 @@ mod tests {
         let body = r.body.expect("a body");
         assert!(body.contains("<state>LOGIN</state>"), "{body}");
         assert!(body.contains("<extension>1001</extension>"), "{body}");
+    }
+
+    #[test]
+    fn dialog_requests_and_the_request_id() {
+        let hold = DialogRequest::participant(finesse_model::Action::Hold, &"1001".into());
+        let r = Request::put_dialog(&DialogId::from("16804377"), &hold)
+            .expect("encodes")
+            .with_request_id("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9");
+        assert_eq!((r.method, r.path.as_str()), (Method::Put, "/finesse/api/Dialog/16804377"));
+        assert_eq!(r.request_id.as_deref(), Some("0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"));
+        assert!(r.body.as_deref().is_some_and(|b| b.contains("<requestedAction>HOLD<")));
+        let call = DialogRequest::make_call(&"1001".into(), "5551234", Vec::new());
+        let r = Request::post_dialog(&"1001001".into(), &call).expect("encodes");
+        assert_eq!(
+            (r.method, r.path.as_str()),
+            (Method::Post, "/finesse/api/User/1001001/Dialogs")
+        );
+        assert_eq!(r.request_id, None);
+        let id = UserId::from("1001001");
+        assert_eq!(Request::get_user_dialogs(&id).path, "/finesse/api/User/1001001/Dialogs");
+        assert_eq!(
+            Request::get_wrap_up_reasons(&id).path,
+            "/finesse/api/User/1001001/WrapUpReasons"
+        );
+        assert_eq!(
+            Request::get_media_properties_layout(&id).path,
+            "/finesse/api/User/1001001/MediaPropertiesLayout"
+        );
+        let layout = Request::new(Method::Get, "layouts/agent.xml");
+        assert_eq!((layout.body, layout.request_id), (None, None));
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl Engine {
         }
         // Asynchronous errors.
         let state = self.state_of(a);
-        if self.phone_busy(a) || !matches!(state, AgentState::NotReady | AgentState::Hold) {
+        if !finesse_model::transitions::may_make_call(&state, self.phone_busy(a)) {
             self.push_dialog_error(
                 a,
                 None,

@@ -124,6 +124,21 @@ pub(crate) fn resource_busy() -> ApiFailure {
     failure(400, "Invalid State", "CF_RESOURCE_BUSY", Some("33"))
 }
 
+/// The failure of a state change the transition rules refuse
+/// ([`finesse_model::transitions`]).
+pub(crate) fn state_change(
+    platform: Platform,
+    e: finesse_model::transitions::StateChangeError,
+) -> ApiFailure {
+    use finesse_model::transitions::StateChangeError as E;
+    match e {
+        E::SignedOut => invalid_transition(platform, true),
+        E::InvalidTransition | E::NotSettable => invalid_transition(platform, false),
+        E::InvalidWorkMode => invalid_workmode(),
+        E::ResourceBusy => resource_busy(),
+    }
+}
+
 /// An asynchronous error: the data of an error notification.
 pub(crate) fn async_error(ty: &str, message: &str, data: Option<&str>) -> ApiErrors {
     ApiErrors::from(vec![ApiError::new(ty, message, data)])

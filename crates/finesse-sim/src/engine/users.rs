@@ -16,6 +16,9 @@
 //! wrap-up when the agent's wrap-up setting asks for it: WORK (then NOT_READY) or, UCCE only,
 //! WORK_READY (then READY), ended by the agent or by the wrap-up timer.
 
+use finesse_model::transitions::{
+    StateChange, StateChangeError, StateContext, agent_state_change, supervisor_state_change,
+};
 use finesse_model::{
     AgentState, Extension, MobileAgentMode, ParticipantState, ReasonCodeCategory, ReasonCodeId,
     UserId, UserRequest, WrapUpMode,
@@ -310,39 +313,15 @@ impl Engine {
         };
         let current = self.state_of(a);
         let platform = self.platform;
-        let on_calls = self.has_calls(a);
-        let decision = match (&current, &target) {
-            (AgentState::Logout, _) => Decision::Reject(errors::invalid_transition(platform, true)),
-            // Nobody signs out with a call on the phone (UCCX: READY or NOT_READY on a non-ICD
-            // call); CCE signs out from NOT_READY only.
-            (_, AgentState::Logout) if on_calls => {
-                Decision::Reject(errors::invalid_transition(platform, false))
-            }
-            // A state chosen during a call applies when it ends (UCCX: no pending READY, one
-            // pending NOT_READY per call).
-            (AgentState::Talking | AgentState::Hold | AgentState::Reserved, _) => match platform {
-                Platform::Ccx if target == AgentState::Ready || self.agents[a].ccx_pending_used => {
-                    Decision::Reject(errors::invalid_workmode())
-                }
-                _ => Decision::Pending,
-            },
-            // UCCE: "does not generate a state change notification but does affect the user
-            // state when the call is complete"; UCCX: only the dialog actions change it.
-            (AgentState::ReservedOutboundPreview, _) if platform == Platform::Cce => {
-                Decision::Silent
-            }
-            // UCCX: on a non-ICD call the agent stays NOT_READY and cannot pend READY.
-            (AgentState::NotReady, AgentState::Ready) if on_calls && platform == Platform::Ccx => {
-                Decision::Reject(errors::resource_busy())
-            }
-            (AgentState::NotReady, _)
-            | (AgentState::Ready, AgentState::NotReady)
-            | (
-                AgentState::Work | AgentState::WorkReady,
-                AgentState::Ready | AgentState::NotReady,
-            ) => Decision::Apply,
-            (AgentState::Ready, AgentState::Logout) if platform == Platform::Ccx => Decision::Apply,
-            _ => Decision::Reject(errors::invalid_transition(platform, false)),
+        let ctx = StateContext {
+            on_calls: self.has_calls(a),
+            pending_used: self.agents[a].ccx_pending_used,
+        };
+        let decision = match agent_state_change(&self.deployment(), &current, &target, ctx) {
+            StateChange::Now => Decision::Apply,
+            StateChange::Pending => Decision::Pending,
+            StateChange::Silent => Decision::Silent,
+            StateChange::Rejected(e) => Decision::Reject(errors::state_change(platform, e)),
         };
         match decision {
             Decision::Reject(e) => return Err(e),
@@ -468,49 +447,27 @@ impl Engine {
             ));
         }
         let current = self.state_of(a);
-        let platform = self.platform;
-        let bad = || errors::invalid_transition(platform, current == AgentState::Logout);
-        match target {
-            AgentState::Logout => {
-                if matches!(
-                    current,
-                    AgentState::Logout | AgentState::UnknownState | AgentState::Unknown(_)
-                ) {
-                    return Err(bad());
-                }
-                if self.has_calls(a) {
-                    self.agents[a].pending =
-                        Some(Pending { state: AgentState::Logout, reason: Reason::None });
-                    self.mark_agent(a);
-                } else {
-                    self.apply_now(a, AgentState::Logout, Reason::None);
-                }
-            }
-            AgentState::NotReady => {
-                if !matches!(current, AgentState::Ready | AgentState::Work | AgentState::WorkReady)
-                {
-                    return Err(bad());
-                }
-                let code = if platform == Platform::Cce { 999 } else { 33 };
-                self.apply_now(a, AgentState::NotReady, Reason::System(code));
-            }
-            AgentState::Ready => {
-                if !matches!(
-                    current,
-                    AgentState::NotReady | AgentState::Work | AgentState::WorkReady
-                ) || self.has_calls(a)
-                {
-                    return Err(bad());
-                }
-                self.apply_now(a, AgentState::Ready, Reason::None);
-            }
-            _ => {
+        match supervisor_state_change(&current, &target, self.has_calls(a)) {
+            StateChange::Rejected(StateChangeError::NotSettable) => {
                 return Err(errors::failure(
                     400,
                     "Invalid State",
                     "A supervisor can only set READY, NOT_READY or LOGOUT",
                     Some("state"),
                 ));
+            }
+            StateChange::Rejected(e) => return Err(errors::state_change(self.platform, e)),
+            StateChange::Pending => {
+                self.agents[a].pending = Some(Pending { state: target, reason: Reason::None });
+                self.mark_agent(a);
+            }
+            StateChange::Now | StateChange::Silent => {
+                let reason = if target == AgentState::NotReady {
+                    Reason::System(if self.platform == Platform::Cce { 999 } else { 33 })
+                } else {
+                    Reason::None
+                };
+                self.apply_now(a, target, reason);
             }
         }
         self.dirty.forced_users.insert(a);
