@@ -1,7 +1,16 @@
 //! What the Finesse container gives a gadget (issue 5): OpenAjax Hub 2.0 topics and the
 //! Finesse hub payloads, the master that republishes notifications, and the hub abstraction
-//! gadgets program against. It is pure (no browser, no clock, no I/O) and builds for the
-//! host and for `wasm32-unknown-unknown`:
+//! gadgets program against. The core is pure (no browser, no clock, no I/O) and builds for the
+//! host and for `wasm32-unknown-unknown`. Two modules bind it to the browser; they compile on
+//! every target but only work in a JavaScript host (elsewhere they return errors):
+//!
+//! - [`gadgets`]: what a gadget document has, `gadgets.Hub` as a [`Hub`]
+//!   ([`GadgetHub`](gadgets::GadgetHub), [`gadgets::connected`]), `gadgets.Prefs`, `window`,
+//!   `views`, `loadingindicator`, `io.makeRequest`, `util`.
+//! - [`web`]: [`MasterDriver`](web::MasterDriver), the master over any hub with its own
+//!   notification connection (`finesse-xmpp-web`): our desktop's, and the connection gadget's.
+//!
+//! The pure core:
 //!
 //! - [`topic`]: topic validation and wildcard matching as the OpenAjax reference
 //!   implementation does them, node ↔ topic naming, and the Finesse topics as typed values.
@@ -81,11 +90,13 @@
 //! ```
 
 pub mod bridge;
+pub mod gadgets;
 pub mod hub;
 pub mod master;
 mod memory;
 pub mod payload;
 pub mod topic;
+pub mod web;
 pub mod xml2json;
 
 pub use bridge::{Bridge, XmppControl};

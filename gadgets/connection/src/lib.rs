@@ -1,0 +1,346 @@
+//! The connection gadget: what the developer guide asks a third-party OpenSocial container to
+//! load so that Finesse gadgets work in it (chapter 8). It is the page's master: it holds the
+//! one notification connection and, over the gadget side of the hub (`gadgets.Hub`), publishes
+//! what the Finesse desktop's master publishes: the status on `finesse.info.connection`, every
+//! item on `finesse.api.<node>`, the answers to `finesse.info.requests` on
+//! `finesse.info.responses.<invokeID>`, and the timer tick.
+//!
+//! 1. It waits for the hub ([`finesse_hub::gadgets::connected`]).
+//! 2. It takes the credentials from its prefs, `id` and `authorization` (base64 of
+//!    `id:password`, as Finesse gives them); without them it asks for them in a small form.
+//! 3. It checks them over REST (`GET User`), reads SystemInfo for the XMPP domain, and starts
+//!    the master ([`MasterDriver`]) with WebSocket `/ws`, then BOSH `/http-bind`, on the Finesse
+//!    server: the origin the prefs `scheme`/`host`/`hostPort` give, else the document's own.
+//! 4. It shows the connection status as text.
+//!
+//! Load it once per page, and not in our desktop or Cisco's (each has its master already).
+//! Credentials stay in memory: never in a URL, storage or a log.
+
+use finesse_hub::gadgets::{self, GadgetHub, Prefs};
+use finesse_hub::payload::Status;
+use finesse_hub::topic::CONNECTION;
+use finesse_hub::web::{MasterDriver, endpoints};
+use finesse_hub::{Hub, Subscription};
+use finesse_model::UserId;
+use finesse_rest::{Api, Auth, Fetch, Request, Transport, error_of};
+use finesse_xmpp::client::ClientConfig;
+use finesse_xmpp::sasl::base64_decode;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// A user's credentials, in memory only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user id.
+    pub id: String,
+    /// The password.
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    /// Never prints the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// The credentials in Finesse's prefs: `authorization` is base64 of `id:password`. `None` when
+/// it is missing or unreadable, or names another user than the `id` pref (when that is set).
+pub fn credentials_from_prefs(id: &str, authorization: &str) -> Option<Credentials> {
+    let decoded = String::from_utf8(base64_decode(authorization.trim())?).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    if user.is_empty() || (!id.is_empty() && user != id) {
+        return None;
+    }
+    Some(Credentials { id: user.to_owned(), password: password.to_owned() })
+}
+
+/// The Finesse server's origin from the prefs `scheme`, `host` and `hostPort`; `Ok(None)` when
+/// `host` is empty (the document's own origin is the server then).
+pub fn server_origin(scheme: &str, host: &str, port: &str) -> Result<Option<String>, String> {
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let scheme = match scheme {
+        "" | "https" => "https",
+        "http" => "http",
+        other => return Err(format!("The scheme preference {other:?} is neither http nor https.")),
+    };
+    let name_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let ipv6_ok = host.len() > 2
+        && host.starts_with('[')
+        && host.ends_with(']')
+        && host[1..host.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+    if !name_ok && !ipv6_ok {
+        return Err(format!("The host preference {host:?} is not a host name."));
+    }
+    if port.is_empty() {
+        return Ok(Some(format!("{scheme}://{host}")));
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(Some(format!("{scheme}://{host}:{p}"))),
+        _ => Err(format!("The hostPort preference {port:?} is not a port number.")),
+    }
+}
+
+/// The connection status in words.
+pub fn status_text(status: &str) -> String {
+    let text = match Status::parse(status) {
+        Status::Connected => "Connected",
+        Status::Connecting => "Connecting…",
+        Status::Reconnecting => "Connection lost, reconnecting…",
+        Status::Disconnecting => "Disconnecting…",
+        Status::Disconnected => "Disconnected",
+        Status::Unloading => "Closing…",
+        Status::Unauthorized => "The notification service refused the credentials",
+        Status::Conflict => "Another client took over this connection",
+        Status::Failing => "Failing over…",
+        Status::Recovered => "Recovered",
+        _ => return format!("Status: {status}"),
+    };
+    text.to_owned()
+}
+
+/// What the gadget is doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Waiting for `gadgets.Hub` to connect.
+    WaitingForHub,
+    /// Asking for the credentials (the id to prefill, and why the last attempt failed).
+    SignIn {
+        /// The id to prefill.
+        id: String,
+        /// Why the last attempt failed.
+        error: Option<String>,
+    },
+    /// Checking the credentials and starting the master.
+    Starting,
+    /// The master runs.
+    Running,
+    /// Nothing more can be done (no container, a bad preference).
+    Failed(String),
+}
+
+/// The running master and the gadget's own status subscription.
+struct Running {
+    _status: Subscription,
+    _master: MasterDriver<GadgetHub>,
+}
+
+/// The document's own origin.
+fn own_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Checks the credentials, reads SystemInfo, starts the master on `hub`; why not, in words.
+async fn start(
+    hub: GadgetHub,
+    origin: String,
+    credentials: Credentials,
+    on_status: UseStateSetter<Option<String>>,
+) -> Result<Running, String> {
+    let failed = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}.");
+    let api = Fetch::new(origin.as_str());
+    let Credentials { id, password } = credentials;
+    let auth = Auth::Basic { user: id.clone(), password: password.clone() };
+    let (status, body) = api
+        .send(&Request::get_user(&UserId::from(id.as_str())), Some(&auth))
+        .await
+        .map_err(|e| failed("Signing in failed", &e))?;
+    match status {
+        200..=299 => {}
+        401 => return Err("The ID or password is wrong.".to_owned()),
+        _ => return Err(failed("Signing in failed", &error_of(status, &body))),
+    }
+    let system =
+        api.system_info().await.map_err(|e| failed("Reading the system information failed", &e))?;
+    let domain = system
+        .xmpp_domain
+        .filter(|d| !d.is_empty())
+        .ok_or_else(|| "The system information names no XMPP domain.".to_owned())?;
+    let mut config = ClientConfig::new(id, password, domain, endpoints(&origin));
+    if let Some(pubsub) = system.xmpp_pub_sub_domain.filter(|p| !p.is_empty()) {
+        config.pubsub_domain = pubsub;
+    }
+    let status = hub
+        .subscribe(
+            CONNECTION,
+            Box::new(move |_, info| {
+                if let Some(s) = info.get("status").and_then(|s| s.as_str()) {
+                    on_status.set(Some(s.to_owned()));
+                }
+            }),
+        )
+        .map_err(|e| failed("The hub refused a subscription", &e))?;
+    let master = MasterDriver::start(hub, config).map_err(|e| failed("Starting failed", &e))?;
+    Ok(Running { _status: status, _master: master })
+}
+
+/// Properties of [`SignIn`].
+#[derive(Properties, PartialEq)]
+pub struct SignInProps {
+    /// The id to prefill.
+    pub id: String,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// Called with what was entered.
+    pub on_sign_in: Callback<Credentials>,
+}
+
+/// The sign-in form: id and password, kept in memory only.
+#[function_component(SignIn)]
+pub fn sign_in(props: &SignInProps) -> Html {
+    let id_ref = use_node_ref();
+    let password_ref = use_node_ref();
+    let onsubmit = {
+        let (id_ref, password_ref) = (id_ref.clone(), password_ref.clone());
+        let on_sign_in = props.on_sign_in.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let value =
+                |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let id = value(&id_ref).trim().to_owned();
+            if !id.is_empty() {
+                on_sign_in.emit(Credentials { id, password: value(&password_ref) });
+            }
+        })
+    };
+    html! {
+        <form class="sign-in" aria-label="Sign in to Finesse" {onsubmit}>
+            if let Some(error) = &props.error {
+                <p class="error" role="alert">{ error.clone() }</p>
+            }
+            <label>{ "ID" }
+                <input ref={id_ref} name="id" autocomplete="username" required=true value={props.id.clone()} />
+            </label>
+            <label>{ "Password" }
+                <input ref={password_ref} name="password" type="password" autocomplete="current-password" />
+            </label>
+            <button type="submit">{ "Sign In" }</button>
+        </form>
+    }
+}
+
+/// The gadget's root component.
+#[function_component(App)]
+pub fn app() -> Html {
+    let phase = use_state_eq(|| Phase::WaitingForHub);
+    let status = use_state_eq(|| None::<String>);
+    let hub = use_mut_ref(|| None::<GadgetHub>);
+    let running = use_mut_ref(|| None::<Running>);
+    let server = use_mut_ref(String::new);
+    let on_sign_in = {
+        let (phase, status, hub, running, server) =
+            (phase.clone(), status.clone(), hub.clone(), running.clone(), server.clone());
+        Callback::from(move |credentials: Credentials| {
+            let Some(h) = *hub.borrow() else { return };
+            phase.set(Phase::Starting);
+            let (phase, running, on_status) = (phase.clone(), running.clone(), status.setter());
+            let origin = server.borrow().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let id = credentials.id.clone();
+                match start(h, origin, credentials, on_status).await {
+                    Ok(r) => {
+                        *running.borrow_mut() = Some(r);
+                        phase.set(Phase::Running);
+                    }
+                    // Back to the form, which says why: fix the credentials, or try again.
+                    Err(error) => phase.set(Phase::SignIn { id, error: Some(error) }),
+                }
+            });
+        })
+    };
+    {
+        let (phase, on_sign_in) = (phase.clone(), on_sign_in.clone());
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let connected = match gadgets::connected().await {
+                    Ok(h) => h,
+                    Err(e) => {
+                        phase.set(Phase::Failed(format!("The gadget has no hub: {e}.")));
+                        return;
+                    }
+                };
+                *hub.borrow_mut() = Some(connected);
+                // Read after the connection: private prefs (authorization) arrive with it.
+                let prefs = Prefs::new().ok();
+                let get = |key: &str| prefs.as_ref().map(|p| p.get_string(key)).unwrap_or_default();
+                match server_origin(&get("scheme"), &get("host"), &get("hostPort")) {
+                    Ok(origin) => *server.borrow_mut() = origin.unwrap_or_else(own_origin),
+                    Err(e) => {
+                        phase.set(Phase::Failed(e));
+                        return;
+                    }
+                }
+                let id = get("id");
+                match credentials_from_prefs(&id, &get("authorization")) {
+                    Some(credentials) => on_sign_in.emit(credentials),
+                    None => phase.set(Phase::SignIn { id, error: None }),
+                }
+            });
+        });
+    }
+    use_effect_with(((*phase).clone(), (*status).clone()), |_| {
+        // Outside a container there is no frame to resize; nothing to do then.
+        let _ = gadgets::window::adjust_height(None);
+    });
+    match &*phase {
+        Phase::WaitingForHub => html! { <p class="note">{ "Waiting for the container…" }</p> },
+        Phase::SignIn { id, error } => {
+            html! { <SignIn id={id.clone()} error={error.clone()} {on_sign_in} /> }
+        }
+        Phase::Starting => html! { <p class="note">{ "Signing in…" }</p> },
+        Phase::Running => {
+            let current = (*status).clone().unwrap_or_else(|| "connecting".to_owned());
+            html! {
+                <p class="status" role="status" data-testid="connection-status" data-status={current.clone()}>
+                    { status_text(&current) }
+                </p>
+            }
+        }
+        Phase::Failed(error) => html! { <p class="error" role="alert">{ error.clone() }</p> },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_come_from_finesses_authorization_pref() {
+        let auth = Auth::Basic { user: "1001001".into(), password: "pa:ss é".into() };
+        let pref = auth.basic_credential().unwrap();
+        let c = credentials_from_prefs("1001001", &pref).unwrap();
+        assert_eq!((c.id.as_str(), c.password.as_str()), ("1001001", "pa:ss é"));
+        assert_eq!(credentials_from_prefs("", &pref), Some(c.clone()));
+        assert!(!format!("{c:?}").contains("pa:ss"));
+        assert_eq!(credentials_from_prefs("1001002", &pref), None, "another user's credential");
+        assert_eq!(credentials_from_prefs("1001001", ""), None);
+        assert_eq!(credentials_from_prefs("1001001", "not base64!"), None);
+        assert_eq!(credentials_from_prefs("", "bm9jb2xvbg=="), None, "no colon");
+        assert_eq!(credentials_from_prefs("", "OnB3"), None, "no id");
+    }
+
+    #[test]
+    fn the_server_is_the_prefs_origin_or_the_documents() {
+        assert_eq!(server_origin("", "", ""), Ok(None));
+        assert_eq!(
+            server_origin("https", "finesse.example", "8445"),
+            Ok(Some("https://finesse.example:8445".into()))
+        );
+        assert_eq!(server_origin("http", "10.0.0.5", ""), Ok(Some("http://10.0.0.5".into())));
+        assert_eq!(server_origin("", "[::1]", "80"), Ok(Some("https://[::1]:80".into())));
+        assert!(server_origin("ftp", "h", "").is_err());
+        assert!(server_origin("https", "evil.example/x?", "").is_err());
+        assert!(server_origin("https", "user@h", "").is_err());
+        assert!(server_origin("https", "h", "99999").is_err());
+        assert!(server_origin("https", "h", "0").is_err());
+    }
+
+    #[test]
+    fn statuses_read_as_words() {
+        assert_eq!(status_text("connected"), "Connected");
+        assert_eq!(status_text("reconnecting"), "Connection lost, reconnecting…");
+        assert_eq!(status_text("resynced"), "Status: resynced");
+    }
+}
