@@ -34,8 +34,9 @@ done
 # Size budgets (wasm + JS + CSS, gzip -9):
 # - the gadgets a desktop shows (every gadget but the connection gadget): 120 KB together;
 # - the connection gadget, which only third-party containers load (it holds the notification
-#   connection: XMPP client and master): 260 KB. It is over the product goal; see
-#   ARCHITECTURE.md "Size" for the plan to bring everything into one module under 80 KB.
+#   connection: XMPP client and master, no UI framework, no typed item decoding): 145 KB, its
+#   measured 131.7 KB plus ~10 %. It is over the product goal; see ARCHITECTURE.md "Size" for
+#   the plan to bring everything into one module under 80 KB.
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 connection=0
@@ -47,8 +48,8 @@ for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do
     *) total=$((total + $(gz "$f"))) ;;
   esac
 done
-echo "[build] gadgets: $total bytes gzip (budget 122880); connection gadget: $connection bytes gzip (budget 266240)" >&2
-if [ "$total" -gt 122880 ] || [ "$connection" -gt 266240 ]; then
+echo "[build] gadgets: $total bytes gzip (budget 122880); connection gadget: $connection bytes gzip (budget 148480)" >&2
+if [ "$total" -gt 122880 ] || [ "$connection" -gt 148480 ]; then
   echo "[build] over the size budget" >&2
   exit 1
 fi

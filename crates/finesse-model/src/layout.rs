@@ -7,6 +7,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::xml::dom::Element;
+use crate::xml::read::{self, FieldSpec, FromXml, Source};
 use crate::{DecodeError, Mode};
 
 xml_struct! {
@@ -95,6 +97,31 @@ impl<'de> Deserialize<'de> for LayoutXml {
             }
         }
         deserializer.deserialize_any(V)
+    }
+}
+
+impl FromXml for LayoutXml {
+    /// The same rules as the serde mapping of the `Deserialize` below: an element with child
+    /// elements or attributes is read as holding a `<finesseLayout>` (others are unknown
+    /// elements), anything else as text.
+    fn from_element(el: &Element, mode: Mode) -> Result<Self, DecodeError> {
+        if !el.has_elements() && el.attrs.is_empty() {
+            return Ok(Self::Text(el.text().trim().to_owned()));
+        }
+        const FIELDS: &[FieldSpec] =
+            &[FieldSpec { rust: "", attrs: &[("rename", "finesseLayout")] }];
+        let mut layout = None;
+        read::read_struct(el, mode, FIELDS, &mut |_, source| {
+            if let Source::Group(name, items) = source {
+                layout = Some(FinesseLayout::from_element(read::single(name, items, mode)?, mode)?);
+            }
+            Ok(())
+        })?;
+        Ok(Self::Element(layout.unwrap_or_default()))
+    }
+
+    fn from_text(text: &str, _mode: Mode) -> Result<Self, DecodeError> {
+        Ok(Self::Text(text.trim().to_owned()))
     }
 }
 

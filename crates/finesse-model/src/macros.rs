@@ -88,13 +88,15 @@ impl IsAbsent for String {
 }
 
 /// Defines a wire struct: derives, camelCase names, `default` and "skip when absent" on every
-/// field, and `XmlDocument` when a root element is given.
+/// field, its decoder (`xml::read`) and `XmlDocument` when a root element is given. A field's
+/// attributes are its doc comment, then at most one `#[serde(rename = "…", alias = "…")]`.
 macro_rules! xml_struct {
     (
         $(#[$meta:meta])*
         pub struct $name:ident $(as $root:literal $(| $alias:literal)*)? {
             $(
-                $(#[$fmeta:meta])*
+                $(#[doc = $doc:literal])*
+                $(#[serde($($skey:ident = $sval:literal),* $(,)?)])?
                 $field:ident : $ty:ty
             ),* $(,)?
         }
@@ -104,7 +106,8 @@ macro_rules! xml_struct {
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             $(
-                $(#[$fmeta])*
+                $(#[doc = $doc])*
+                $(#[serde($($skey = $sval),*)])?
                 #[serde(
                     default,
                     skip_serializing_if = "crate::macros::IsAbsent::is_absent",
@@ -120,10 +123,37 @@ macro_rules! xml_struct {
             }
         }
 
+        impl crate::xml::read::FromXml for $name {
+            fn from_element(
+                el: &crate::xml::dom::Element,
+                mode: crate::Mode,
+            ) -> Result<Self, crate::DecodeError> {
+                use crate::xml::read::{FieldSpec, FieldValue, Source};
+                type Setter = fn(&mut $name, Source<'_>, crate::Mode) -> Result<(), crate::DecodeError>;
+                const FIELDS: &[FieldSpec] = &[$(FieldSpec {
+                    rust: stringify!($field),
+                    attrs: &[$($((stringify!($skey), $sval)),*)?],
+                }),*];
+                const SET: &[Setter] = &[$(|value, source, mode| {
+                    value.$field = FieldValue::read(source, mode)?;
+                    Ok(())
+                }),*];
+                let mut value = Self::default();
+                crate::xml::read::read_struct(el, mode, FIELDS, &mut |i, source| {
+                    SET[i](&mut value, source, mode)
+                })?;
+                Ok(value)
+            }
+        }
+
         $(
             impl crate::XmlDocument for $name {
                 const ROOT: &'static str = $root;
                 const ROOT_ALIASES: &'static [&'static str] = &[$($alias),*];
+
+                fn decode_document(xml: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
+                    crate::xml::read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+                }
             }
         )?
     };
@@ -163,10 +193,33 @@ macro_rules! xml_list {
             }
         }
 
+        impl crate::xml::read::FromXml for $name {
+            fn from_element(
+                el: &crate::xml::dom::Element,
+                mode: crate::Mode,
+            ) -> Result<Self, crate::DecodeError> {
+                use crate::xml::read::{FieldSpec, FieldValue};
+                const FIELDS: &[FieldSpec] = &[FieldSpec {
+                    rust: "",
+                    attrs: &[("rename", $item_elem) $(, ("alias", $item_alias))*],
+                }];
+                let mut value = Self::default();
+                crate::xml::read::read_struct(el, mode, FIELDS, &mut |_, source| {
+                    value.$field = FieldValue::read(source, mode)?;
+                    Ok(())
+                })?;
+                Ok(value)
+            }
+        }
+
         $(
             impl crate::XmlDocument for $name {
                 const ROOT: &'static str = $root;
                 const ROOT_ALIASES: &'static [&'static str] = &[$($alias),*];
+
+                fn decode_document(xml: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
+                    crate::xml::read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+                }
             }
         )?
     };
@@ -234,6 +287,19 @@ macro_rules! string_enum {
 
             fn is_empty_value(&self) -> bool {
                 matches!(self, Self::Unknown(v) if v.is_empty())
+            }
+        }
+
+        impl crate::xml::read::FromXml for $name {
+            fn from_element(
+                el: &crate::xml::dom::Element,
+                mode: crate::Mode,
+            ) -> Result<Self, crate::DecodeError> {
+                crate::xml::read::enum_element(el, mode, Self::KNOWN).map(|v| Self::from_wire(&v))
+            }
+
+            fn from_text(text: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
+                crate::xml::read::enum_text(text, mode, Self::KNOWN).map(|v| Self::from_wire(&v))
             }
         }
 
@@ -313,6 +379,19 @@ macro_rules! id_type {
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
                 Self(id.to_owned())
+            }
+        }
+
+        impl crate::xml::read::FromXml for $name {
+            fn from_element(
+                el: &crate::xml::dom::Element,
+                mode: crate::Mode,
+            ) -> Result<Self, crate::DecodeError> {
+                crate::xml::read::string_element(el, mode).map(Self)
+            }
+
+            fn from_text(text: &str, _mode: crate::Mode) -> Result<Self, crate::DecodeError> {
+                Ok(Self(text.to_owned()))
             }
         }
 

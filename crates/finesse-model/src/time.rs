@@ -40,6 +40,19 @@ impl crate::macros::IsAbsent for Timestamp {
     }
 }
 
+impl crate::xml::read::FromXml for Timestamp {
+    fn from_element(
+        el: &crate::xml::dom::Element,
+        mode: crate::Mode,
+    ) -> Result<Self, crate::DecodeError> {
+        crate::xml::read::string_element(el, mode).map(Self)
+    }
+
+    fn from_text(text: &str, _mode: crate::Mode) -> Result<Self, crate::DecodeError> {
+        Ok(Self(text.to_owned()))
+    }
+}
+
 impl From<&str> for Timestamp {
     fn from(s: &str) -> Self {
         Self(s.to_owned())

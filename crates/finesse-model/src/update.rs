@@ -8,9 +8,11 @@ use serde::de::{self, Deserializer, EnumAccess, VariantAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::xml::dom::Element;
+use crate::xml::read::{self, FromXml, Payload};
 use crate::{
-    ApiErrors, Dialog, Dialogs, Media, MediaList, Queue, Queues, SystemInfo, Team, UpdateEvent,
-    User, Users,
+    ApiErrors, DecodeError, Dialog, Dialogs, ErrorKind, Media, MediaList, Mode, Queue, Queues,
+    SystemInfo, Team, UpdateEvent, User, Users,
 };
 
 xml_struct! {
@@ -34,6 +36,20 @@ pub struct NotificationData(pub Option<UpdateData>);
 
 impl crate::XmlDocument for NotificationData {
     const ROOT: &'static str = "data";
+
+    fn decode_document(xml: &str, mode: Mode) -> Result<Self, DecodeError> {
+        read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+    }
+}
+
+impl FromXml for NotificationData {
+    fn from_element(el: &Element, mode: Mode) -> Result<Self, DecodeError> {
+        if el.is_empty() {
+            Ok(Self(None))
+        } else {
+            UpdateData::from_element(el, mode).map(|d| Self(Some(d)))
+        }
+    }
 }
 
 impl Update {
@@ -137,6 +153,49 @@ impl Serialize for UpdateData {
             Self::Unknown(_) => data.serialize_entry(name, &())?,
         }
         data.end()
+    }
+}
+
+/// Decodes a payload element as `T`, its name added to the error path.
+fn payload<T: FromXml>(el: &Element, mode: Mode) -> Result<T, DecodeError> {
+    T::from_element(el, mode).map_err(|e| e.within(&el.name))
+}
+
+impl FromXml for UpdateData {
+    /// `<data>`'s content: one element named after the payload (the same rules as the serde
+    /// mapping of [`UpdateData`]'s `Deserialize`).
+    fn from_element(el: &Element, mode: Mode) -> Result<Self, DecodeError> {
+        let first = match read::payload(el, mode)? {
+            Payload::Element(first) => first,
+            Payload::Text => return Err(read::text_payload()),
+        };
+        let name = first.name.as_str();
+        let canonical = VARIANTS
+            .iter()
+            .find(|(c, aliases)| *c == name || aliases.contains(&name))
+            .map(|(c, _)| *c);
+        Ok(match canonical {
+            Some("User") => Self::User(payload(first, mode)?),
+            Some("Users") => Self::Users(payload(first, mode)?),
+            Some("Dialog") => Self::Dialog(payload(first, mode)?),
+            Some("Dialogs") => Self::Dialogs(payload(first, mode)?),
+            Some("Team") => Self::Team(payload(first, mode)?),
+            Some("Queue") => Self::Queue(payload(first, mode)?),
+            Some("Queues") => Self::Queues(payload(first, mode)?),
+            Some("Media") => Self::Media(payload(first, mode)?),
+            Some("MediaList") => Self::MediaList(payload(first, mode)?),
+            Some("SystemInfo") => Self::SystemInfo(payload(first, mode)?),
+            Some(_) => Self::ApiErrors(payload(first, mode)?),
+            None if mode == Mode::Strict => {
+                return Err(DecodeError::new(ErrorKind::UnknownElement(first.name.clone()), "")
+                    .within(name));
+            }
+            None => Self::Unknown(first.name.clone()),
+        })
+    }
+
+    fn from_text(_text: &str, _mode: Mode) -> Result<Self, DecodeError> {
+        Err(read::text_payload())
     }
 }
 

@@ -3,8 +3,10 @@
 //!
 //! - [`client`]: the notification client a gadget (or tool) runs: BOSH (XEP-0124/0206) or
 //!   WebSocket (RFC 7395), SASL PLAIN, resource binding, presence, XEP-0199 pings, XEP-0060
-//!   subscriptions, items decoded into [`finesse_model::Update`], reconnection with backoff
-//!   and failover, connection status as the guide's `finesse.info.connection` values.
+//!   subscriptions, items decoded into `finesse_model::Update` (feature `typed-items`, on by
+//!   default; without it items stay raw XML and the model's decoder is not linked),
+//!   reconnection with backoff and failover, connection status as the guide's
+//!   `finesse.info.connection` values.
 //! - [`server`]: the notification service core the simulator wraps: the same subset, served.
 //! - Wire modules, one per specification, each with literal-XML tests: [`element`] (namespace
 //!   aware trees with limits), [`jid`], [`bosh`], [`framing`], [`sasl`], [`features`],
@@ -91,6 +93,7 @@
 mod macros;
 mod rng;
 mod timer;
+mod vecmap;
 
 pub mod bosh;
 pub mod client;

@@ -15,7 +15,12 @@
 //!   </event>
 //! </message>
 //! ```
+//!
+//! With the `typed-items` feature (the default) each item's payload is decoded into a
+//! [`finesse_model::Update`]; without it the payload is left as received
+//! ([`ItemPayload::Undecoded`]) and the model's decoder is not linked at all.
 
+#[cfg(feature = "typed-items")]
 use finesse_model::{DecodeError, ErrorKind, Update};
 
 use crate::element::Element;
@@ -234,23 +239,39 @@ pub fn subscription_message(from: &str, to: &str, subscription: &Subscription) -
 }
 
 /// What an item carries.
+///
+/// Which variants a build produces depends on the `typed-items` feature: with it (the default)
+/// `Update`, [`Other`](Self::Other), `Undecodable` and [`Empty`](Self::Empty); without it
+/// [`Undecoded`](Self::Undecoded) and [`Empty`](Self::Empty) (`Update` and `Undecodable`,
+/// which hold model types, do not exist then). Code that only needs the payload as XML reads [`Item::xml`] (or
+/// `Event::Item`'s `xml`) and compiles either way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ItemPayload {
     /// A Finesse notification, decoded leniently.
+    #[cfg(feature = "typed-items")]
     Update(Box<Update>),
     /// Something that is not an `<Update>` document (another root element, or text that is
-    /// not XML): surfaced as is, not as an error.
+    /// not XML): surfaced as is, not as an error (`typed-items` builds only tell it apart).
     Other {
         /// The payload as received (unescaped).
         xml: String,
     },
     /// An `<Update>` that does not decode (e.g. a number that does not parse).
+    #[cfg(feature = "typed-items")]
     Undecodable {
         /// The payload as received (unescaped).
         xml: String,
         /// Why it did not decode.
         error: DecodeError,
+    },
+    /// A payload left as received because this build has no `typed-items` feature (it does
+    /// not link the model's decoder); whether it is an `<Update>` is not examined. Only such
+    /// builds produce it; the variant exists in every build so that matching on it compiles
+    /// either way.
+    Undecoded {
+        /// The payload as received (unescaped).
+        xml: String,
     },
     /// An item without a payload.
     Empty,
@@ -275,11 +296,18 @@ impl ItemPayload {
         }
     }
 
-    /// Decodes a payload document.
+    /// Decodes a payload document: [`Empty`](Self::Empty) when it is blank; otherwise, with
+    /// `typed-items`, an `Update` (or `Other`/`Undecodable`, saying why not), without it
+    /// [`Undecoded`](Self::Undecoded).
     pub fn decode(xml: String) -> Self {
         if xml.trim().is_empty() {
             return Self::Empty;
         }
+        Self::decode_document(xml)
+    }
+
+    #[cfg(feature = "typed-items")]
+    fn decode_document(xml: String) -> Self {
         match finesse_model::decode::<Update>(&xml) {
             Ok(update) => Self::Update(Box::new(update)),
             Err(e) if matches!(e.kind(), ErrorKind::WrongRoot { .. } | ErrorKind::Syntax(_)) => {
@@ -287,6 +315,11 @@ impl ItemPayload {
             }
             Err(error) => Self::Undecodable { xml, error },
         }
+    }
+
+    #[cfg(not(feature = "typed-items"))]
+    fn decode_document(xml: String) -> Self {
+        Self::Undecoded { xml }
     }
 }
 
@@ -299,7 +332,7 @@ pub struct Item {
     pub id: Option<String>,
     /// The payload document as received ([`ItemPayload::text_of_item`]).
     pub xml: String,
-    /// The payload, decoded.
+    /// The payload, decoded (or not: see the `typed-items` feature).
     pub payload: ItemPayload,
 }
 
@@ -351,6 +384,7 @@ pub fn parse_event(message: &Element) -> Option<PubsubEvent> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "typed-items")]
     use finesse_model::{AgentState, UpdateData};
 
     const USER_ITEM: &str = "<message xmlns='jabber:client' from='pubsub.finesse.example' \
@@ -446,6 +480,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "typed-items")]
     fn decodes_an_escaped_update_notification() {
         let Some(PubsubEvent::Items(items)) = parse_event(&el(USER_ITEM)) else { panic!() };
         assert_eq!(items.len(), 1);
@@ -466,6 +501,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "typed-items")]
     fn accepts_the_update_as_a_child_element_too() {
         let msg = el(
             "<message xmlns='jabber:client'><event xmlns='http://jabber.org/protocol/pubsub#event'>\
@@ -483,6 +519,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "typed-items")]
     fn unknown_payloads_are_surfaced_as_such() {
         let item = |inner: &str| {
             el(&format!(
@@ -514,6 +551,47 @@ mod tests {
              &lt;/statistics&gt;&lt;/Queue&gt;&lt;/data&gt;&lt;/Update&gt;</notification>",
         ));
         assert!(matches!(bad, ItemPayload::Undecodable { .. }), "{bad:?}");
+    }
+
+    #[test]
+    #[cfg(not(feature = "typed-items"))]
+    fn without_typed_items_payloads_stay_as_received() {
+        let Some(PubsubEvent::Items(items)) = parse_event(&el(USER_ITEM)) else { panic!() };
+        let want = "<Update><data><user><loginId>1001001</loginId><state>READY</state></user>\
+                    </data><event>PUT</event><requestId></requestId>\
+                    <source>/finesse/api/User/1001001</source></Update>";
+        assert_eq!((items.len(), items[0].xml.as_str()), (1, want));
+        assert_eq!(items[0].payload, ItemPayload::Undecoded { xml: want.into() });
+        let item = |inner: &str| {
+            el(&format!(
+                "<item xmlns='http://jabber.org/protocol/pubsub#event' id='1'>{inner}</item>"
+            ))
+        };
+        // A child element instead of escaped text, something else than an <Update>, and an
+        // <Update> the typed decoder would refuse: all left as received, none examined.
+        assert_eq!(
+            ItemPayload::of_item(&item(
+                "<notification xmlns='http://jabber.org/protocol/pubsub'><Update><event>PUT\
+                 </event></Update></notification>"
+            )),
+            ItemPayload::Undecoded { xml: "<Update><event>PUT</event></Update>".into() }
+        );
+        for text in [
+            "hello",
+            "&lt;Widget/&gt;",
+            "&lt;Update&gt;&lt;data&gt;&lt;Queue&gt;&lt;statistics&gt;\
+             &lt;callsInQueue&gt;many&lt;/callsInQueue&gt;&lt;/statistics&gt;&lt;/Queue&gt;&lt;/data&gt;\
+             &lt;/Update&gt;",
+        ] {
+            let item = item(&format!(
+                "<notification xmlns='http://jabber.org/protocol/pubsub'>{text}</notification>"
+            ));
+            let xml = ItemPayload::text_of_item(&item);
+            assert!(!xml.contains("&lt;"), "unescaped: {xml}");
+            assert_eq!(ItemPayload::of_item(&item), ItemPayload::Undecoded { xml });
+        }
+        assert_eq!(ItemPayload::of_item(&item("")), ItemPayload::Empty);
+        assert_eq!(ItemPayload::decode(" \n".into()), ItemPayload::Empty);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The connection gadget's entry point: mounts [`connection::App`] on the page body.
+//! The connection gadget's entry point: starts [`connection::run`] in the page.
 
 fn main() {
-    yew::Renderer::<connection::App>::new().render();
+    connection::run();
 }

@@ -43,6 +43,34 @@ mod sys;
 
 pub use prefs::Prefs;
 
+/// The Finesse server's origin from the prefs `scheme`, `host` and `hostPort`; `Ok(None)` when
+/// `host` is empty (the document's own origin is the server then).
+pub fn server_origin(scheme: &str, host: &str, port: &str) -> Result<Option<String>, String> {
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let scheme = match scheme {
+        "" | "https" => "https",
+        "http" => "http",
+        other => return Err(format!("The scheme preference {other:?} is neither http nor https.")),
+    };
+    let name_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let ipv6_ok = host.len() > 2
+        && host.starts_with('[')
+        && host.ends_with(']')
+        && host[1..host.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+    if !name_ok && !ipv6_ok {
+        return Err(format!("The host preference {host:?} is not a host name."));
+    }
+    if port.is_empty() {
+        return Ok(Some(format!("{scheme}://{host}")));
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(Some(format!("{scheme}://{host}:{p}"))),
+        _ => Err(format!("The hostPort preference {port:?} is not a port number.")),
+    }
+}
+
 /// What a call reports on a page that has no `gadgets` (a standalone page).
 const NOT_A_GADGET: &str = "this page is not a gadget document: gadgets.* is missing (open the \
                             gadget through a container, such as the Finesse desktop)";
@@ -387,6 +415,22 @@ pub mod util {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_is_the_prefs_origin_or_the_documents() {
+        assert_eq!(server_origin("", "", ""), Ok(None));
+        assert_eq!(
+            server_origin("https", "finesse.example", "8445"),
+            Ok(Some("https://finesse.example:8445".into()))
+        );
+        assert_eq!(server_origin("http", "10.0.0.5", ""), Ok(Some("http://10.0.0.5".into())));
+        assert_eq!(server_origin("", "[::1]", "80"), Ok(Some("https://[::1]:80".into())));
+        assert!(server_origin("ftp", "h", "").is_err());
+        assert!(server_origin("https", "evil.example/x?", "").is_err());
+        assert!(server_origin("https", "user@h", "").is_err());
+        assert!(server_origin("https", "h", "99999").is_err());
+        assert!(server_origin("https", "h", "0").is_err());
+    }
 
     #[test]
     fn outside_a_javascript_host_every_call_is_an_error_not_a_panic() {

@@ -33,12 +33,12 @@ pub enum Mode {
     Strict,
 }
 
-fn invalid(value: &str, expected: impl Into<String>) -> DecodeError {
+pub(crate) fn invalid(value: &str, expected: impl Into<String>) -> DecodeError {
     DecodeError::new(ErrorKind::InvalidValue { value: clip(value), expected: expected.into() }, "")
 }
 
 /// Parses a boolean the way Finesse writes it (`true`/`false`, any case, surrounding space).
-fn parse_bool(text: &str) -> Result<bool, DecodeError> {
+pub(crate) fn parse_bool(text: &str) -> Result<bool, DecodeError> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("true") {
         Ok(true)
@@ -49,11 +49,11 @@ fn parse_bool(text: &str) -> Result<bool, DecodeError> {
     }
 }
 
-fn parse_num<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DecodeError> {
+pub(crate) fn parse_num<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DecodeError> {
     text.trim().parse().map_err(|_| invalid(text, what.to_owned()))
 }
 
-fn check_variant(
+pub(crate) fn check_variant(
     text: &str,
     variants: &'static [&'static str],
     mode: Mode,
@@ -509,7 +509,7 @@ impl<'de> VariantAccess<'de> for ElementEnum<'de> {
 }
 
 /// The entries of an element seen as a map, in document order.
-enum Entry<'a> {
+pub(crate) enum Entry<'a> {
     Attr(&'a str, &'a str),
     Text(&'a str),
     /// Every child element of one name (the first occurrence fixes the position).
@@ -530,49 +530,66 @@ pub(crate) struct ElementMap<'a> {
 
 impl<'a> ElementMap<'a> {
     fn new(el: &'a Element, mode: Mode, fields: &'static [&'static str]) -> Self {
-        let mut entries: Vec<Entry<'a>> = Vec::new();
-        for (key, value) in &el.attrs {
-            if fields.iter().any(|f| f.strip_prefix('@') == Some(key.as_str())) {
-                entries.push(Entry::Attr(key, value));
-            } else if mode == Mode::Strict && !(key == "xmlns" || key.starts_with("xmlns:")) {
-                entries.push(Entry::StrayAttr(key));
-            }
-        }
+        let wants_attr = |key: &str| fields.iter().any(|f| f.strip_prefix('@') == Some(key));
         let wants_value = fields.contains(&"$value");
         let wants_text = fields.contains(&"$text");
-        let mut all = Vec::new();
-        let mut stray_reported = false;
-        for child in &el.children {
-            match child {
-                Node::Element(e) if wants_value => all.push(e),
-                Node::Element(e) => {
-                    let found = entries.iter_mut().rev().find_map(|entry| match entry {
-                        Entry::Group(name, items) if *name == e.name => Some(items),
-                        _ => None,
-                    });
-                    match found {
-                        Some(items) => items.push(e),
-                        None => entries.push(Entry::Group(&e.name, vec![e])),
-                    }
+        let entries = entries(el, mode, &wants_attr, wants_text, wants_value);
+        Self { entries: entries.into_iter(), pending: None, mode }
+    }
+}
+
+/// The entries of an element, in the order a struct sees them: attributes first (those
+/// `wants_attr` accepts; in strict mode the others, except namespace declarations, as
+/// [`Entry::StrayAttr`]), then child elements grouped by name at their first occurrence, the
+/// first text when `$text` is wanted (else, in strict mode, the first non-blank text as
+/// [`Entry::StrayText`]), and every child element last when `$value` is wanted.
+pub(crate) fn entries<'a>(
+    el: &'a Element,
+    mode: Mode,
+    wants_attr: &dyn Fn(&str) -> bool,
+    wants_text: bool,
+    wants_value: bool,
+) -> Vec<Entry<'a>> {
+    let mut entries: Vec<Entry<'a>> = Vec::new();
+    for (key, value) in &el.attrs {
+        if wants_attr(key) {
+            entries.push(Entry::Attr(key, value));
+        } else if mode == Mode::Strict && !(key == "xmlns" || key.starts_with("xmlns:")) {
+            entries.push(Entry::StrayAttr(key));
+        }
+    }
+    let mut all = Vec::new();
+    let mut stray_reported = false;
+    for child in &el.children {
+        match child {
+            Node::Element(e) if wants_value => all.push(e),
+            Node::Element(e) => {
+                let found = entries.iter_mut().rev().find_map(|entry| match entry {
+                    Entry::Group(name, items) if *name == e.name => Some(items),
+                    _ => None,
+                });
+                match found {
+                    Some(items) => items.push(e),
+                    None => entries.push(Entry::Group(&e.name, vec![e])),
                 }
-                Node::Text(t) if wants_text => {
-                    if !entries.iter().any(|e| matches!(e, Entry::Text(_))) {
-                        entries.push(Entry::Text(t));
-                    }
+            }
+            Node::Text(t) if wants_text => {
+                if !entries.iter().any(|e| matches!(e, Entry::Text(_))) {
+                    entries.push(Entry::Text(t));
                 }
-                Node::Text(t) => {
-                    if mode == Mode::Strict && !stray_reported && !t.trim().is_empty() {
-                        stray_reported = true;
-                        entries.push(Entry::StrayText(t));
-                    }
+            }
+            Node::Text(t) => {
+                if mode == Mode::Strict && !stray_reported && !t.trim().is_empty() {
+                    stray_reported = true;
+                    entries.push(Entry::StrayText(t));
                 }
             }
         }
-        if wants_value && !all.is_empty() {
-            entries.push(Entry::Value(all));
-        }
-        Self { entries: entries.into_iter(), pending: None, mode }
     }
+    if wants_value && !all.is_empty() {
+        entries.push(Entry::Value(all));
+    }
+    entries
 }
 
 impl<'de> MapAccess<'de> for ElementMap<'de> {

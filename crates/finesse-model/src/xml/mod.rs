@@ -3,6 +3,7 @@
 pub(crate) mod de;
 pub(crate) mod dom;
 pub(crate) mod error;
+pub(crate) mod read;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -19,6 +20,22 @@ pub trait XmlDocument: Serialize + DeserializeOwned {
     const ROOT: &'static str;
     /// Other spellings of the root the guide itself uses (`apiErrors` for `ApiErrors`, …).
     const ROOT_ALIASES: &'static [&'static str] = &[];
+
+    /// Decodes a document of this type (what [`decode_with`] calls). The default maps the
+    /// element tree through the type's serde `Deserialize`; the model's own types override it
+    /// with their table-driven decoder (`xml::read`), which maps the same way with much less
+    /// code per type. An implementation detail: not meant to be called or overridden.
+    #[doc(hidden)]
+    fn decode_document(xml: &str, mode: Mode) -> Result<Self, DecodeError> {
+        let root = dom::parse(xml)?;
+        if root.name != Self::ROOT && !Self::ROOT_ALIASES.contains(&root.name.as_str()) {
+            return Err(DecodeError::new(
+                ErrorKind::WrongRoot { expected: Self::ROOT, found: root.name.clone() },
+                root.name.clone(),
+            ));
+        }
+        Self::deserialize(de::ElementDe { el: &root, mode }).map_err(|e| e.within(&root.name))
+    }
 }
 
 /// Decodes a document leniently, the way production code should: unknown elements and stray
@@ -43,14 +60,7 @@ pub fn decode_strict<T: XmlDocument>(xml: &str) -> Result<T, DecodeError> {
 
 /// Decodes a document in the given [`Mode`].
 pub fn decode_with<T: XmlDocument>(xml: &str, mode: Mode) -> Result<T, DecodeError> {
-    let root = dom::parse(xml)?;
-    if root.name != T::ROOT && !T::ROOT_ALIASES.contains(&root.name.as_str()) {
-        return Err(DecodeError::new(
-            ErrorKind::WrongRoot { expected: T::ROOT, found: root.name.clone() },
-            root.name.clone(),
-        ));
-    }
-    T::deserialize(de::ElementDe { el: &root, mode }).map_err(|e| e.within(&root.name))
+    T::decode_document(xml, mode)
 }
 
 /// Encodes a value as a document with its root element, without an XML declaration.

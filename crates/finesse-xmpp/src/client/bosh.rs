@@ -3,14 +3,15 @@
 //! after a recoverable failure (§14: network error, timeout, 5xx, an unreadable response),
 //! processing responses in rid order, restart and terminate.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::{DisconnectReason, LinkEvent, ProtocolError, Transmit};
 use crate::Millis;
 use crate::bosh::{self, Body, BodyType, TerminateCondition};
 use crate::element::Element;
 use crate::stream::StreamError;
-use crate::timer::Timers;
+use crate::timer::FewTimers;
+use crate::vecmap::VecMap;
 
 /// Payloads sent in one body at most (the rest wait for the next request).
 const MAX_PAYLOADS_PER_BODY: usize = 32;
@@ -70,15 +71,15 @@ pub(crate) struct BoshLink {
     requests: u64,
     /// Server's `wait` (s).
     wait_secs: u32,
-    inflight: BTreeMap<u64, Request>,
+    inflight: VecMap<u64, Request>,
     /// Responses that arrived before an earlier rid's.
-    ready: BTreeMap<u64, Body>,
-    http_ids: BTreeMap<u64, u64>,
+    ready: VecMap<u64, Body>,
+    http_ids: VecMap<u64, u64>,
     outbox: VecDeque<Element>,
     restart: bool,
     terminate: bool,
     terminate_rid: Option<u64>,
-    timers: Timers<Timer>,
+    timers: FewTimers<Timer>,
     /// HTTP ids are `generation << 32 | counter`, unique across links.
     id_base: u64,
     id_counter: u64,
@@ -97,14 +98,14 @@ impl BoshLink {
             next_to_process: initial_rid,
             requests: 1,
             wait_secs: 0,
-            inflight: BTreeMap::new(),
-            ready: BTreeMap::new(),
-            http_ids: BTreeMap::new(),
+            inflight: VecMap::default(),
+            ready: VecMap::default(),
+            http_ids: VecMap::default(),
             outbox: VecDeque::new(),
             restart: false,
             terminate: false,
             terminate_rid: None,
-            timers: Timers::default(),
+            timers: FewTimers::default(),
             id_base: (generation & 0xFFFF_FFFF) << 32,
             id_counter: 0,
             transmits: VecDeque::new(),
@@ -193,7 +194,7 @@ impl BoshLink {
             });
         }
         self.state = State::Done;
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
     }
 
     /// Abandons the session: aborts every request in flight; no more events.
@@ -206,7 +207,7 @@ impl BoshLink {
         self.http_ids.clear();
         self.ready.clear();
         self.outbox.clear();
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
         self.state = State::Done;
     }
 
@@ -233,7 +234,7 @@ impl BoshLink {
                         // its deadline (the server keeps the response for it).
                         let lost: Vec<u64> = self
                             .inflight
-                            .range(..rid)
+                            .iter_below(&rid)
                             .filter(|(_, r)| r.http_id.is_some())
                             .map(|(rid, _)| *rid)
                             .collect();

@@ -28,7 +28,7 @@ mod bosh;
 mod config;
 mod ws;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 pub use config::{ClientConfig, ConfigError, Endpoint, TransportKind, check_resource};
@@ -47,7 +47,8 @@ use crate::rng::Rng;
 use crate::sasl::{self, SaslCondition};
 use crate::stanza::{self, ErrorType, IqType, StanzaError, StanzaErrorCondition};
 use crate::stream::{StreamError, StreamErrorCondition};
-use crate::timer::Timers;
+use crate::timer::FewTimers;
+use crate::vecmap::VecMap;
 
 /// Work for the driver.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,7 +293,8 @@ pub enum Event {
         /// The error.
         error: StanzaError,
     },
-    /// A published item: a Finesse `<Update>` or an unknown payload.
+    /// A published item: a Finesse `<Update>` or an unknown payload. `xml` is there in every
+    /// build; `payload` is typed only with the `typed-items` feature.
     Item {
         /// The node it was published on (`/finesse/api/User/1001001`).
         node: String,
@@ -301,7 +303,7 @@ pub enum Event {
         /// The payload document as received: the unescaped text of `<notification/>` (what a
         /// hub master republishes as raw XML and converts to JSON, guide chapter 8).
         xml: String,
-        /// The payload, decoded.
+        /// The payload, decoded (`ItemPayload::Undecoded` without `typed-items`).
         payload: ItemPayload,
     },
 }
@@ -531,12 +533,12 @@ pub struct Client {
     conflicts: u32,
     session_required: bool,
     jid: Option<Jid>,
-    subs: BTreeMap<String, Sub>,
-    iqs: BTreeMap<u64, PendingIq>,
+    subs: VecMap<String, Sub>,
+    iqs: VecMap<u64, PendingIq>,
     next_iq: u64,
     sync_pending: usize,
     shutdown_pending: usize,
-    timers: Timers<TimerKey>,
+    timers: FewTimers<TimerKey>,
     events: VecDeque<Event>,
     transmits: VecDeque<Transmit>,
     service_presence: Option<bool>,
@@ -567,12 +569,12 @@ impl Client {
             conflicts: 0,
             session_required: false,
             jid: None,
-            subs: BTreeMap::new(),
-            iqs: BTreeMap::new(),
+            subs: VecMap::default(),
+            iqs: VecMap::default(),
             next_iq: 1,
             sync_pending: 0,
             shutdown_pending: 0,
-            timers: Timers::default(),
+            timers: FewTimers::default(),
             events: VecDeque::new(),
             transmits: VecDeque::new(),
             service_presence: None,
@@ -639,13 +641,10 @@ impl Client {
         }
         let here = self.placement();
         let can_send = self.can_send();
-        let sub = self.subs.entry(node.to_owned()).or_insert(Sub {
-            wanted: false,
-            on: None,
-            subid: None,
-            pending: None,
-            announced: false,
-        });
+        let sub = self.subs.get_or_insert(
+            node.to_owned(),
+            Sub { wanted: false, on: None, subid: None, pending: None, announced: false },
+        );
         if sub.wanted {
             return Ok(());
         }
@@ -758,7 +757,7 @@ impl Client {
         self.drop_link();
         self.reset_connection_state();
         self.subs.clear();
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
         self.phase = Phase::Idle;
     }
 
@@ -968,7 +967,7 @@ impl Client {
         self.drop_link();
         let phase = self.phase;
         self.reset_connection_state();
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
         match phase {
             Phase::ShuttingDown | Phase::Closing => return self.finish_shutdown(),
             Phase::Idle | Phase::Waiting => return,
@@ -1025,7 +1024,7 @@ impl Client {
         self.link.abort();
         self.drop_link();
         self.reset_connection_state();
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
         let nodes: Vec<String> = std::mem::take(&mut self.subs).into_keys().collect();
         for node in nodes {
             self.events.push_back(Event::Unsubscribed { node });
@@ -1397,7 +1396,7 @@ impl Client {
     fn on_subscriptions(&mut self, result: Option<&Element>) {
         let here = self.placement();
         let Some(jid) = self.jid.clone() else { return };
-        let listed: BTreeMap<String, Option<String>> = result
+        let listed: VecMap<String, Option<String>> = result
             .map(pubsub::parse_subscriptions)
             .unwrap_or_default()
             .into_iter()

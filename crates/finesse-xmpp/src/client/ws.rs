@@ -10,7 +10,7 @@ use crate::element::Element;
 use crate::framing;
 use crate::ns;
 use crate::stream::StreamError;
-use crate::timer::Timers;
+use crate::timer::FewTimers;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -39,7 +39,7 @@ pub(crate) struct WsLink {
     max_inbound: usize,
     close_timeout: Millis,
     state: State,
-    timers: Timers<Timer>,
+    timers: FewTimers<Timer>,
     transmits: VecDeque<Transmit>,
     events: VecDeque<LinkEvent>,
 }
@@ -59,7 +59,7 @@ impl WsLink {
             max_inbound,
             close_timeout,
             state: State::Connecting,
-            timers: Timers::default(),
+            timers: FewTimers::default(),
             transmits,
             events: VecDeque::new(),
         }
@@ -138,12 +138,12 @@ impl WsLink {
             State::Done => {}
             State::Closing => {
                 self.state = State::Done;
-                self.timers = Timers::default();
+                self.timers = FewTimers::default();
                 self.events.push_back(LinkEvent::Closed);
             }
             _ => {
                 self.state = State::Done;
-                self.timers = Timers::default();
+                self.timers = FewTimers::default();
                 self.events.push_back(LinkEvent::Down(DisconnectReason::SocketClosed));
             }
         }
@@ -209,7 +209,7 @@ impl WsLink {
             self.transmits.push_back(Transmit::WsClose);
         }
         self.state = State::Done;
-        self.timers = Timers::default();
+        self.timers = FewTimers::default();
     }
 
     fn finish_close(&mut self) {
