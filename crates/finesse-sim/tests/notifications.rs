@@ -185,6 +185,31 @@ fn bosh_login_subscribe_and_receive_the_requests_notification() {
 }
 
 #[test]
+fn an_injected_call_is_notified_to_the_agents_desktop_at_once() {
+    let sim = Sim::quiet();
+    let mut agent = login_over_bosh(&sim, AGENT);
+    assert_eq!(sim.put("/finesse/api/User/1001001", AGENT, SIGN_IN).0, 202);
+    let ready = sim.put("/finesse/api/User/1001001", AGENT, "<User><state>READY</state></User>");
+    assert!(ready.0 == 200 || ready.0 == 202, "{ready:?}");
+    let (status, id) =
+        sim.admin("POST", "/admin/calls?queue=5001&agent=1001001", Some("callVariable1=Jo"));
+    assert_eq!(status, 200, "{id}");
+    let start = Instant::now();
+    let update = agent.until(Duration::from_secs(10), |s| {
+        items(s)
+            .into_iter()
+            .find(|(node, u)| {
+                node == "/finesse/api/User/1001001/Dialogs"
+                    && u.event == Some(finesse_model::UpdateEvent::Post)
+            })
+            .map(|(_, u)| u)
+    });
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    let Some(UpdateData::Dialogs(dialogs)) = update.data else { panic!("{update:?}") };
+    assert_eq!(dialogs[0].dialog_id().map(|d| d.to_string()), Some(id));
+}
+
+#[test]
 fn bosh_refuses_a_wrong_password() {
     let sim = Sim::demo();
     let (mut bosh, _) = Bosh::create(&sim);

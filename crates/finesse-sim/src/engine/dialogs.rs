@@ -878,12 +878,16 @@ impl Engine {
         }
         self.sync_dialogs(rid);
         let routed = self.calls.get(&h).is_some_and(|c| c.routed);
+        let mut simulated = Vec::new();
         for (b, leg) in joined_agents {
             let mut moved = leg;
             moved.actions.clear();
             self.add_leg(h, moved);
             if routed {
                 self.agents[b].episode_routed = true;
+            }
+            if self.sc.agents[b].simulated {
+                simulated.push(b);
             }
         }
         self.clear_call(x);
@@ -902,6 +906,9 @@ impl Engine {
         self.mark_call(h);
         if self.calls.get(&h).is_some_and(|c| c.parties() < 2) {
             self.clear_call(h);
+        }
+        for b in simulated {
+            self.sim_joined(b, h, !transfer);
         }
     }
 
@@ -1151,7 +1158,7 @@ impl Engine {
     }
 
     /// ECC values longer than configured are silently truncated by the CTI server.
-    fn truncate_ecc(&self, name: &str, value: &str) -> String {
+    pub(crate) fn truncate_ecc(&self, name: &str, value: &str) -> String {
         match self.sc.ecc_for(name) {
             Some((e, _)) if value.len() > e.max_length => {
                 let mut end = e.max_length;

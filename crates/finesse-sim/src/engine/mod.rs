@@ -35,11 +35,11 @@ mod tests;
 use std::collections::{BTreeMap, BTreeSet};
 
 use finesse_model::{
-    AgentState, ApiErrors, ClientLog, DeploymentType, Dialog, DialogId, DialogRequest, Dialogs,
-    Media, MediaId, MediaList, MediaPropertiesLayout, MediaPropertiesLayouts, MediaRequest,
-    PhoneBooks, Queue, QueueId, Queues, ReasonCode, ReasonCodeId, ReasonCodes, SystemInfo,
-    SystemStatus, Team, TeamId, Update, User, UserId, UserRequest, Users, Workflows, WrapUpReason,
-    WrapUpReasonId, WrapUpReasons,
+    AgentState, ApiErrors, CallType, ClientLog, DeploymentType, Dialog, DialogId, DialogRequest,
+    Dialogs, Media, MediaId, MediaList, MediaPropertiesLayout, MediaPropertiesLayouts,
+    MediaRequest, ParticipantState, PhoneBooks, Queue, QueueId, Queues, ReasonCode, ReasonCodeId,
+    ReasonCodes, SystemInfo, SystemStatus, Team, TeamId, Update, User, UserId, UserRequest, Users,
+    Workflows, WrapUpReason, WrapUpReasonId, WrapUpReasons,
 };
 
 use crate::scenario::Scenario;
@@ -689,6 +689,31 @@ impl Engine {
         self.dtmf.get(&n).cloned()
     }
 
+    /// Whether dialog `id` exists now (ringing, active, held, in wrap-up, …).
+    pub fn dialog_exists(&self, id: &DialogId) -> bool {
+        id.as_str().parse::<u64>().is_ok_and(|n| self.calls.contains_key(&n))
+    }
+
+    /// The dialogs of user `id`'s Dialogs collection, in dialog id order: each with its call
+    /// type and the user's participant state (`None` for an unknown user).
+    pub fn user_dialog_states(
+        &self,
+        id: &UserId,
+    ) -> Option<Vec<(DialogId, CallType, ParticipantState)>> {
+        let a = self.by_id.get(id).copied()?;
+        Some(
+            self.agents[a]
+                .calls
+                .iter()
+                .filter_map(|n| {
+                    let call = self.calls.get(n)?;
+                    let leg = call.legs.get(call.leg_of(a)?)?;
+                    Some((DialogId::new(n.to_string()), call.call_type.clone(), leg.state.clone()))
+                })
+                .collect(),
+        )
+    }
+
     /// The client logs a user posted.
     pub fn client_logs(&self, id: &UserId) -> Vec<String> {
         self.by_id.get(id).map(|&a| self.agents[a].client_logs.clone()).unwrap_or_default()
@@ -750,8 +775,7 @@ impl Engine {
             self.agents[a].wrap = None;
             self.agents[a].state_changed = Some(self.now);
             self.finish_dropped_legs(a);
-            let wrap_legs =
-                self.agent_legs(a, |l| l.state == finesse_model::ParticipantState::WrapUp);
+            let wrap_legs = self.agent_legs(a, |l| l.state == ParticipantState::WrapUp);
             for (n, i) in wrap_legs {
                 self.finish_leg(n, i);
             }
@@ -760,19 +784,83 @@ impl Engine {
         self.finish(None);
     }
 
-    /// Puts a caller into a queue now (tests, demos, the admin endpoint), with the call
-    /// variables given (else sampled from the scenario). Returns the dialog id.
+    /// Puts a caller into a queue now (tests, demos), with the call variables given (else
+    /// sampled from the scenario), routed as usual. Returns the dialog id; `None` for an
+    /// unknown queue or a variable [`Engine::inject_call_to`] rejects.
     pub fn inject_call(
         &mut self,
         queue: &QueueId,
         variables: &[(String, String)],
         now: Millis,
     ) -> Option<DialogId> {
+        self.inject_call_to(queue, None, variables, None, now).ok()
+    }
+
+    /// Puts a caller into queue `queue` now (the admin endpoint, tests). With `agent`, the call
+    /// is offered to that agent at once instead of the longest-idle one: the agent must serve
+    /// the queue and be READY (signed in, on no call, not in wrap-up). Without, it is routed as
+    /// usual (or waits in the queue).
+    ///
+    /// `variables` are set over the values sampled from the scenario: names are
+    /// `callVariable1`–`10` (values of at most 40 bytes) or configured ECC variables (values
+    /// truncated to their configured length, as the CTI server does), each named once. `from`
+    /// replaces the caller's number (ANI): 1–32 characters, no control characters. Returns
+    /// the dialog id; an error (a sentence) changes nothing.
+    pub fn inject_call_to(
+        &mut self,
+        queue: &QueueId,
+        agent: Option<&UserId>,
+        variables: &[(String, String)],
+        from: Option<&str>,
+        now: Millis,
+    ) -> Result<DialogId, String> {
         self.advance(now);
-        let q = self.queue_ix(queue)?;
-        let n = self.arrive(q, variables);
+        let q = self.queue_ix(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
+        if let Some(from) = from {
+            let len = from.chars().count();
+            if !(1..=32).contains(&len) || from.chars().any(char::is_control) {
+                return Err("from must have 1-32 characters and no control characters".into());
+            }
+        }
+        let mut checked: Vec<(String, String)> = Vec::new();
+        for (name, value) in variables {
+            if checked.iter().any(|(n, _)| n == name) {
+                return Err(format!("call variable {name} is given twice"));
+            }
+            if !self.sc.is_known_variable(name) {
+                return Err(format!(
+                    "unknown call variable {name:?}: callVariable1-10 or a configured ECC variable"
+                ));
+            }
+            if crate::scenario::is_call_variable(name) && value.len() > 40 {
+                return Err(format!("the value of {name} is longer than 40 bytes"));
+            }
+            checked.push((name.clone(), self.truncate_ecc(name, value)));
+        }
+        let target = match agent {
+            None => None,
+            Some(id) => {
+                let a = self.by_id.get(id).copied().ok_or_else(|| format!("unknown agent {id}"))?;
+                if !self.queue_agents[q].contains(&a) {
+                    return Err(format!("agent {id} does not serve queue {queue}"));
+                }
+                if !self.available(a, q) {
+                    let state = self.state_of(a);
+                    return Err(if state == AgentState::Ready {
+                        format!("agent {id} is READY but on a call")
+                    } else {
+                        format!("agent {id} is not READY (state {state})")
+                    });
+                }
+                Some(a)
+            }
+        };
+        let n = self.arrive(q, &checked, from);
+        if let Some(a) = target {
+            self.deliver(n, a);
+        }
         self.finish(None);
-        Some(DialogId::new(n.to_string()))
+        Ok(DialogId::new(n.to_string()))
     }
 
     /// Makes a campaign reserve its longest-idle Ready agent now (tests, demos). Returns the

@@ -54,7 +54,7 @@ impl Engine {
     pub(crate) fn handle_event(&mut self, event: Event) {
         match event {
             Event::Arrival { queue } => {
-                self.arrive(queue, &[]);
+                self.arrive(queue, &[], None);
                 self.schedule_arrival(queue);
             }
             Event::Abandon { call } => self.abandon(call),
@@ -134,10 +134,17 @@ impl Engine {
     }
 
     /// A caller arrives at queue `q` (BEGIN_CALL_EVENT: the caller INITIATING, not yet anyone's
-    /// dialog) and waits to be routed; it abandons at the end of its patience.
-    pub(crate) fn arrive(&mut self, q: usize, variables: &[(String, String)]) -> u64 {
+    /// dialog) and waits to be routed; it abandons at the end of its patience. `from` replaces
+    /// the random caller number (which is drawn anyway, so the rest of the run is the same).
+    pub(crate) fn arrive(
+        &mut self,
+        q: usize,
+        variables: &[(String, String)],
+        from: Option<&str>,
+    ) -> u64 {
         let cfg = self.sc.queues[q].clone();
         let ani = format!("{}{:04}", self.sc.simulation.ani_prefix, self.rng.below(10_000));
+        let ani = from.map_or(ani, str::to_owned);
         let dnis = cfg.dnis.clone().unwrap_or_else(|| cfg.id.to_string());
         let mut values = Vec::new();
         for (name, choices) in &cfg.variables {
@@ -299,6 +306,19 @@ impl Engine {
             Event::SimHangUp { agent: a, call: n }
         };
         self.schedule(self.now + talk, event);
+    }
+
+    /// A simulated agent was consulted and the call it talked on became a transfer or a
+    /// conference (its hang-up was planned on the consult call, which is gone): on a
+    /// transferred call it talks, then it or the caller hangs up, as on a routed call; in a
+    /// conference it leaves after its talk time, the others staying on.
+    pub(crate) fn sim_joined(&mut self, a: Ax, n: u64, conference: bool) {
+        if !conference {
+            self.sim_answered(a, n);
+            return;
+        }
+        let talk = self.rng.range(self.sc.simulation.talk_time_ms);
+        self.schedule(self.now + talk, Event::SimHangUp { agent: a, call: n });
     }
 
     /// A simulated agent ends wrap-up: sets a wrap-up reason when one is required, then

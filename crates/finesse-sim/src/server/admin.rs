@@ -1,6 +1,7 @@
-//! Fault injection and inspection, for tests and demos (issue 3 item 4): an admin-only HTTP
-//! endpoint under `/admin/`, authorised by `Authorization: Bearer <admin token>` (the token is
-//! given to the simulator at start; there is no admin endpoint without one).
+//! Fault injection, inspection and test control, for tests and demos (issue 3 item 4): an
+//! admin-only HTTP endpoint under `/admin/`, authorised by `Authorization: Bearer <admin
+//! token>` (the token is given to the simulator at start; there is no admin endpoint without
+//! one).
 //!
 //! | request | effect |
 //! |---|---|
@@ -12,12 +13,21 @@
 //! | `POST /admin/faults?listener=stopped` | stop the notification listener: sessions dropped, new ones refused (`running`: back) |
 //! | `POST /admin/faults?primary_down=true` | the primary node is down (503 everywhere, sessions cut; `alternate_down` likewise) |
 //! | `GET /admin/agents` | `id state` per line: the engine's own truth for end-to-end checks |
+//! | `POST /admin/calls?queue=Q[&agent=U][&from=ANI]` | a caller into queue Q, offered at once to agent U (who must serve Q and be READY) or routed as usual; the body's `name=value` lines are call variables; answers the dialog id |
+//! | `GET /admin/dialogs?user=U` | `dialogId callType participantState` per line: user U's dialogs as the engine has them |
+//! | `GET /admin/dialogs/{id}/dtmf` | the DTMF digits sent on the dialog (empty when none; 404 for an unknown dialog) |
+//!
+//! Answers are `text/plain`: 401 without the token, 400 with a sentence for bad input, 404
+//! for an unknown user or dialog. Query values are URL-encoded (`+` is a space: write `%2B`).
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use finesse_model::{DialogId, QueueId, UserId};
 
 use super::{NodeRef, Sim};
 
@@ -174,16 +184,158 @@ async fn get_agents(State(sim): State<NodeRef>, headers: HeaderMap) -> Response 
     text(StatusCode::OK, out)
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallQuery {
+    queue: Option<String>,
+    agent: Option<String>,
+    from: Option<String>,
+}
+
+/// The call variables of `POST /admin/calls`: UTF-8, one `name=value` per line (split at the
+/// first `=`, the name trimmed, the value kept as it is), blank lines ignored.
+fn parse_variables(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            return Err(format!("line {}: expected name=value", i + 1));
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(format!("line {}: the name is empty", i + 1));
+        }
+        out.push((name.to_owned(), value.to_owned()));
+    }
+    Ok(out)
+}
+
+async fn post_call(
+    State(sim): State<NodeRef>,
+    headers: HeaderMap,
+    query: Result<Query<CallQuery>, QueryRejection>,
+    body: Bytes,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let q = match query {
+        Ok(Query(q)) => q,
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("{}\n", e.body_text())),
+    };
+    let Some(queue) = q.queue.map(QueueId::from) else {
+        return text(StatusCode::BAD_REQUEST, "queue is required\n".into());
+    };
+    let variables = match parse_variables(&body) {
+        Ok(v) => v,
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("{e}\n")),
+    };
+    let agent = q.agent.map(UserId::from);
+    let now = sim.now();
+    let result = {
+        let mut guard = sim.lock();
+        let inner = &mut *guard;
+        let result =
+            inner.engine.inject_call_to(&queue, agent.as_ref(), &variables, q.from.as_deref(), now);
+        inner.flush(now);
+        result
+    };
+    sim.wake.notify_one();
+    match result {
+        Ok(id) => {
+            tracing::info!(dialog = %id, %queue, agent = ?agent, "call injected");
+            text(StatusCode::OK, id.to_string())
+        }
+        Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n")),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DialogsQuery {
+    user: Option<String>,
+}
+
+async fn get_dialogs(
+    State(sim): State<NodeRef>,
+    headers: HeaderMap,
+    query: Result<Query<DialogsQuery>, QueryRejection>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let user = match query {
+        Ok(Query(DialogsQuery { user: Some(user) })) => UserId::from(user),
+        Ok(_) => return text(StatusCode::BAD_REQUEST, "user is required\n".into()),
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("{}\n", e.body_text())),
+    };
+    let now = sim.now();
+    let mut guard = sim.lock();
+    guard.engine.advance(now);
+    guard.flush(now);
+    let Some(dialogs) = guard.engine.user_dialog_states(&user) else {
+        return text(StatusCode::NOT_FOUND, format!("unknown user {user}\n"));
+    };
+    let mut out = String::new();
+    for (id, call_type, state) in dialogs {
+        out.push_str(&format!("{id} {call_type} {state}\n"));
+    }
+    text(StatusCode::OK, out)
+}
+
+async fn get_dtmf(
+    State(sim): State<NodeRef>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let id = DialogId::from(id);
+    let now = sim.now();
+    let mut guard = sim.lock();
+    guard.engine.advance(now);
+    guard.flush(now);
+    match guard.engine.dtmf_digits(&id) {
+        Some(digits) => text(StatusCode::OK, digits),
+        None if guard.engine.dialog_exists(&id) => text(StatusCode::OK, String::new()),
+        None => text(StatusCode::NOT_FOUND, format!("unknown dialog {id}\n")),
+    }
+}
+
 /// The `/admin` routes.
 pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
         .route("/admin/faults", get(get_faults).post(set_faults))
         .route("/admin/agents", get(get_agents))
+        .route("/admin/calls", post(post_call))
+        .route("/admin/dialogs", get(get_dialogs))
+        .route("/admin/dialogs/{id}/dtmf", get(get_dtmf))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_variables_are_name_value_lines() {
+        let body = "callVariable1=Chuck Smith\r\n\n user.ecc =a=b\ncallVariable2=\n";
+        assert_eq!(
+            parse_variables(body.as_bytes()),
+            Ok(vec![
+                ("callVariable1".into(), "Chuck Smith".into()),
+                ("user.ecc".into(), "a=b".into()),
+                ("callVariable2".into(), String::new()),
+            ])
+        );
+        assert_eq!(parse_variables(b""), Ok(vec![]));
+        assert_eq!(parse_variables(b"a=1\nnoequals"), Err("line 2: expected name=value".into()));
+        assert_eq!(parse_variables(b"=x"), Err("line 1: the name is empty".into()));
+        assert_eq!(parse_variables(b"a=\xff"), Err("the body is not UTF-8".into()));
+    }
 
     #[test]
     fn compares_tokens_in_constant_time_shape() {

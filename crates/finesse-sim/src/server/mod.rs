@@ -1,8 +1,8 @@
 //! The simulator's server: one origin serving the Finesse REST API (`/finesse/api/…`), the
 //! notification service (BOSH at `/http-bind`, WebSocket at `/ws`), an admin endpoint for fault
-//! injection (`/admin/…`) and static directories (the built desktop and gadgets), as a Finesse
-//! server does. The engine and the notification core are sans-IO; this module owns the clock,
-//! the locks and the sockets. The OpenSocial container (`finesse-container`: gadget rendering
+//! injection and test control (`/admin/…`) and static directories (the built desktop and
+//! gadgets), as a Finesse server does. The engine and the notification core are sans-IO; this
+//! module owns the clock, the locks and the sockets. The OpenSocial container (`finesse-container`: gadget rendering
 //! at `/gadgets/ifr`, the makeRequest proxy at `/gadgets/makeRequest`) is mounted on the same
 //! origin, so the desktop, its gadgets and the API they call are one server. Requests are
 //! logged at debug level by method, path and status, never with their query strings (they may
@@ -44,8 +44,8 @@ pub struct Options {
     pub speed: f64,
     /// Static directories: `(url prefix, directory)`, e.g. `("/", "dist")`.
     pub static_dirs: Vec<(String, PathBuf)>,
-    /// The admin endpoint's password (`Authorization: Basic admin:<token>`); `None` disables
-    /// the admin endpoint.
+    /// The admin endpoint's token (`Authorization: Bearer <token>`); `None` disables the admin
+    /// endpoint.
     pub admin_token: Option<String>,
     /// Faults active from the start.
     pub faults: Faults,

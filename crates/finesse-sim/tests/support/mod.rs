@@ -42,6 +42,25 @@ impl Sim {
         Self::start(options)
     }
 
+    /// The demo scenario in real time with no callers and no outbound reservations of its own:
+    /// only injected calls (`POST /admin/calls`) reach the agents.
+    pub fn quiet() -> Self {
+        let mut scenario = Scenario::demo();
+        for queue in &mut scenario.queues {
+            queue.calls_per_minute = 0.0;
+        }
+        for campaign in &mut scenario.campaigns {
+            campaign.reservations_per_minute = 0.0;
+        }
+        Self::start(Options::new(scenario))
+    }
+
+    /// A request to the admin endpoint with the token; returns the status and the body.
+    pub fn admin(&self, method: &str, path_and_query: &str, body: Option<&str>) -> (u16, String) {
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
+        self.call(method, path_and_query, None, body, &[("Authorization", bearer.as_str())])
+    }
+
     /// A scenario on a free port, with the admin endpoint on.
     pub fn start(mut options: Options) -> Self {
         options.admin_token = Some(ADMIN_TOKEN.into());

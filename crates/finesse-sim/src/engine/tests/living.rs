@@ -1,5 +1,6 @@
 //! The living contact center: ten simulated minutes of the demo scenario with the invariants
-//! checked after every step, stepping event by event and in fixed 100 ms steps; determinism.
+//! checked after every step, stepping event by event and in fixed 100 ms steps; determinism;
+//! simulated agents working calls, consulted, transferred to and conferenced in.
 
 use finesse_model::{AgentState, UpdateData};
 
@@ -231,4 +232,114 @@ fn a_simulated_agent_works_a_call_and_wraps_up_with_a_reason() {
     let deleted = deleted.expect("the dialog left after wrap-up");
     assert_eq!(deleted.id, Some(d));
     assert_eq!(deleted.media_properties.unwrap().wrap_up_reason.as_deref(), Some("Sales Call"));
+}
+
+/// The CCE test center with agent 1003 simulated (it signs in and becomes Ready by itself).
+fn with_simulated_1003() -> super::H {
+    let toml = super::CCE.replace(
+        "wrap_up_on_incoming = \"OPTIONAL\"\n",
+        "wrap_up_on_incoming = \"OPTIONAL\"\nsimulated = true\n",
+    );
+    let mut h = super::H::with(&toml);
+    h.tick(25_000);
+    assert_eq!(h.state("1003"), AgentState::Ready, "signed in and Ready by itself");
+    h
+}
+
+/// 1002 takes a call offered to it and consults 1003 (simulated): 1003 answers by itself
+/// within `answer_delay_ms` (default 1.5–6 s). Returns the original and the consult dialog.
+fn consult_simulated_1003(h: &mut super::H) -> (finesse_model::DialogId, finesse_model::DialogId) {
+    use finesse_model::{Action, DialogRequest, Extension, ParticipantState};
+    h.ready_agent("1002");
+    let orig = h.e.inject_call_to(&"10".into(), Some(&"1002".into()), &[], None, h.now).unwrap();
+    h.act("1002", &orig, Action::Answer).unwrap();
+    h.put("1002", &orig, &DialogRequest::consult(&Extension::from("1002"), "1003")).unwrap();
+    let consult = super::did(&h.only_dialog("1003"));
+    assert_eq!(super::pstate(&h.dialog(&consult), "1003"), ParticipantState::Alerting);
+    h.tick(1_499);
+    assert_eq!(super::pstate(&h.dialog(&consult), "1003"), ParticipantState::Alerting);
+    h.tick(4_501);
+    assert_eq!(super::pstate(&h.dialog(&consult), "1003"), ParticipantState::Active, "answered");
+    assert_eq!(h.state("1003"), AgentState::Talking);
+    (orig, consult)
+}
+
+/// Ticks until `id` has no dialog (at most `limit_ms`); the time it took.
+fn until_no_dialogs(h: &mut super::H, id: &str, limit_ms: i64) -> i64 {
+    let start = h.now;
+    while !h.dialogs(id).is_empty() {
+        assert!(h.now - start < limit_ms, "{id} still has {:?}", h.dialogs(id));
+        h.tick(500);
+    }
+    h.now - start
+}
+
+#[test]
+fn a_simulated_agent_answers_a_consult_call_and_keeps_a_transferred_call_going() {
+    use finesse_model::{Action, DialogRequest, Extension, ParticipantState};
+    let mut h = with_simulated_1003();
+    let (orig, _) = consult_simulated_1003(&mut h);
+    h.put(
+        "1002",
+        &orig,
+        &DialogRequest::complete(Action::Transfer, &Extension::from("1002"), None),
+    )
+    .unwrap();
+    assert!(h.dialogs("1002").is_empty());
+    let d = h.only_dialog("1003");
+    assert_eq!(d.id.as_ref(), Some(&orig), "the original call went to 1003");
+    assert_eq!(super::pstate(&d, "1003"), ParticipantState::Active);
+    // The simulated agent talks (talk_time_ms, default 20–150 s), then it or the caller
+    // hangs up, and it goes on working.
+    let took = until_no_dialogs(&mut h, "1003", 160_000);
+    assert!(took >= 20_000, "talked {took} ms");
+    assert_eq!(h.state("1003"), AgentState::Ready);
+}
+
+#[test]
+fn a_simulated_agent_answers_a_consult_call_and_stays_in_a_conference_for_a_while() {
+    use finesse_model::{Action, DialogRequest, Extension};
+    let mut h = with_simulated_1003();
+    let (orig, _) = consult_simulated_1003(&mut h);
+    h.put(
+        "1002",
+        &orig,
+        &DialogRequest::complete(Action::Conference, &Extension::from("1002"), None),
+    )
+    .unwrap();
+    let d = h.only_dialog("1003");
+    assert_eq!(d.id.as_ref(), Some(&orig));
+    assert_eq!(d.participants.as_ref().map(|p| p.len()), Some(3), "caller, 1002 and 1003");
+    // The simulated agent leaves the conference after its talk time (or the caller ends the
+    // call); 1002 stays on the call with the caller or alone with nobody.
+    let took = until_no_dialogs(&mut h, "1003", 160_000);
+    assert!(took >= 20_000, "stayed {took} ms");
+    assert_eq!(h.state("1003"), AgentState::Ready);
+    let d = h.only_dialog("1002");
+    assert_eq!(d.id.as_ref(), Some(&orig), "1002 and the caller stay on the call");
+    assert_eq!(super::pstate(&d, "1002"), finesse_model::ParticipantState::Active);
+    assert_eq!(d.participants.as_ref().map(|p| p.len()), Some(2));
+}
+
+#[test]
+fn a_consult_rings_at_a_not_ready_simulated_agent_and_fails_busy_when_it_is_on_a_call() {
+    use finesse_model::{Action, DialogRequest, Extension, ParticipantState, StateCause};
+    let mut h = with_simulated_1003();
+    h.not_ready("1003", Some("1")).unwrap();
+    h.ready_agent("1002");
+    let orig = h.e.inject_call_to(&"10".into(), Some(&"1002".into()), &[], None, h.now).unwrap();
+    h.act("1002", &orig, Action::Answer).unwrap();
+    h.put("1002", &orig, &DialogRequest::consult(&Extension::from("1002"), "1003")).unwrap();
+    let consult = super::did(&h.only_dialog("1003"));
+    h.tick(6_000);
+    assert_eq!(super::pstate(&h.dialog(&consult), "1003"), ParticipantState::Active, "answered");
+    // 1001 consults 1003, who is on a call: BUSY.
+    h.ready_agent("1001");
+    let other = h.e.inject_call_to(&"10".into(), Some(&"1001".into()), &[], None, h.now).unwrap();
+    h.act("1001", &other, Action::Answer).unwrap();
+    h.put("1001", &other, &DialogRequest::consult(&Extension::from("1001"), "1003")).unwrap();
+    let failed = h.dialogs("1001").into_iter().find(|d| d.id.as_ref() != Some(&other)).unwrap();
+    let me = super::part(&failed, "1001");
+    assert_eq!(me.state, Some(ParticipantState::Failed));
+    assert_eq!(me.state_cause, Some(StateCause::Busy));
 }

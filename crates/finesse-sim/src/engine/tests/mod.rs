@@ -1,10 +1,12 @@
 //! Engine tests: a harness driving an engine of a small scenario in virtual time, checking the
 //! invariants after every step, and tests per transition rule, per Dialog action and per
 //! documented error (`users.rs`, `dialogs.rs`, `supervisor.rs`, `outbound.rs`, `reads.rs`),
-//! plus the living demo scenario and determinism (`living.rs`).
+//! injected calls (`inject.rs`), plus the living demo scenario, simulated agents and
+//! determinism (`living.rs`).
 
 mod chaos;
 mod dialogs;
+mod inject;
 mod living;
 mod outbound;
 mod reads;
