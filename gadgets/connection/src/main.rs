@@ -1,5 +1,5 @@
-//! The connection gadget's entry point: starts [`connection::run`] in the page.
+//! The connection gadget's entry point: mounts [`connection::App`] on the page body.
 
 fn main() {
-    connection::run();
+    yew::Renderer::<connection::App>::new().render();
 }
