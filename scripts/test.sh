@@ -9,9 +9,9 @@ source scripts/setup.sh
 
 # Crates that compile for the browser (everything but native servers and tools).
 WASM_CRATES=(-p finesse-model -p finesse-xmpp -p finesse-xmpp-web -p finesse-hub -p finesse-rest
-  -p finesse-session -p finesse-desktop -p call-control -p connection)
+  -p finesse-session -p finesse-ui -p finesse-desktop -p call-control -p connection)
 # Crates with browser tests (wasm-bindgen-test in headless Chromium).
-BROWSER_TESTED=(finesse-model finesse-hub)
+BROWSER_TESTED=(finesse-model finesse-hub finesse-ui)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$1" >&2; }
 start=$SECONDS

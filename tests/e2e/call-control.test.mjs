@@ -1,4 +1,5 @@
-// The call control gadget, built by Trunk into dist/call-control, in headless Chromium.
+// The call control gadget, built by Trunk into dist/call-control, standalone (no container: it
+// asks for credentials itself) against static REST fixtures, in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -27,7 +28,8 @@ const seen = [];
 // Every request must carry Basic credentials in the header, never in the URL.
 const authorized = (route) => (req, url) => {
   seen.push({ url: req.url, authorization: req.headers.authorization });
-  if (req.headers.authorization !== `Basic ${Buffer.from(`${url.pathname.split('/').pop()}:secret pw`).toString('base64')}`) {
+  const id = url.pathname.split('/')[4];
+  if (req.headers.authorization !== `Basic ${Buffer.from(`${id}:secret pw`).toString('base64')}`) {
     return { status: 401, body: '<ApiErrors><ApiError><ErrorType>Unauthorized</ErrorType><ErrorMessage>UNAUTHORIZED</ErrorMessage></ApiError></ApiErrors>' };
   }
   return route;
@@ -40,15 +42,26 @@ async function signIn(page, user, password = 'secret pw') {
   await page.getByRole('button', { name: 'Sign In' }).click();
 }
 
+/** Every GET the gadget makes for `id` at start-up, answered (the User document given). */
+const routesFor = (id, userDocument) => ({
+  [`/finesse/api/User/${id}`]: authorized(userDocument),
+  [`/finesse/api/User/${id}/Dialogs`]: authorized({ body: '<Dialogs/>' }),
+  [`/finesse/api/User/${id}/ReasonCodes`]: authorized({ body: '<ReasonCodes/>' }),
+  [`/finesse/api/User/${id}/WrapUpReasons`]: authorized({ body: '<WrapUpReasons/>' }),
+  [`/finesse/api/User/${id}/MediaPropertiesLayout`]: authorized({ body: '<MediaPropertiesLayout/>' }),
+  [`/finesse/api/User/${id}/PhoneBooks`]: authorized({ body: '<PhoneBooks/>' }),
+});
+
 before(async () => {
   server = await serve(DIST, {
-    '/finesse/api/User/1001001': authorized({ body: user('1001001', 'Chris', 'NOT_READY', 'Lunch') }),
-    '/finesse/api/User/1001002': authorized({ body: user('1001002', XSS_NAME, 'NOT_READY', XSS_LABEL) }),
-    '/finesse/api/User/404404': authorized({
+    ...routesFor('1001001', { body: user('1001001', 'Chris', 'NOT_READY', 'Lunch') }),
+    ...routesFor('1001002', { body: user('1001002', XSS_NAME, 'NOT_READY', XSS_LABEL) }),
+    ...routesFor('404404', {
       status: 404,
       body: '<ApiErrors><ApiError><ErrorType>User Not Found</ErrorType><ErrorMessage>UNKNOWN_USER</ErrorMessage><ErrorData>404404</ErrorData></ApiError></ApiErrors>',
     }),
-    '/finesse/api/User/500500': authorized({ body: '<User><state>READY</state' }),
+    ...routesFor('500500', { body: '<User><state>READY</state' }),
+    '/finesse/api/SystemInfo': { body: '<SystemInfo><status>IN_SERVICE</status><deploymentType>UCCE</deploymentType></SystemInfo>' },
   });
   browser = await launch();
 });
@@ -64,8 +77,10 @@ test('shows the signed-in agent with state and reason', async () => {
   await signIn(page, '1001001');
   const state = page.getByTestId('agent-state');
   await state.waitFor({ timeout: 15000 });
-  assert.equal(await state.textContent(), 'Not Ready - Lunch');
-  assert.match(await page.getByRole('status').textContent(), /Chris Smith.*Extension 1001001/);
+  assert.equal(await state.textContent(), 'Not Ready \u2013 Lunch');
+  assert.match(await page.locator('main').textContent(), /Chris Smith.*Extension 1001001/);
+  // No notifications standalone: the gadget polls, and the controls are there.
+  await page.getByRole('button', { name: 'Ready', exact: true }).waitFor();
   await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-agent.png') });
   assert.deepEqual(errors, []);
   await page.close();
@@ -75,8 +90,8 @@ test('renders names and reason labels containing markup as text', async () => {
   const page = await browser.newPage();
   await signIn(page, '1001002');
   await page.getByTestId('agent-state').waitFor({ timeout: 15000 });
-  assert.equal(await page.getByTestId('agent-state').textContent(), 'Not Ready - <script>window.__xss=2</script>');
-  assert.match(await page.getByRole('status').textContent(), /<img src=x onerror="window.__xss=1"> Smith/);
+  assert.equal(await page.getByTestId('agent-state').textContent(), 'Not Ready \u2013 <script>window.__xss=2</script>');
+  assert.match(await page.locator('main').textContent(), /<img src=x onerror="window.__xss=1"> Smith/);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.equal(await page.locator('img, .agent script').count(), 0);
   await page.close();
@@ -87,7 +102,7 @@ test('sends credentials only in the Authorization header and asks again on 401',
   await signIn(page, '1001001', 'wrong');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
-  assert.match(await banner.textContent(), /HTTP 401/);
+  assert.equal(await banner.textContent(), 'The ID or password is wrong.');
   assert.equal(await page.getByLabel('User ID').inputValue(), '1001001');
   for (const { url } of seen) {
     assert.doesNotMatch(url, /secret|wrong|pw/);
@@ -102,8 +117,7 @@ test('explains an HTTP error with the server\'s ApiErrors', async () => {
   await signIn(page, '404404');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
-  assert.equal(await banner.textContent(),
-    'The Finesse server refused the request: User Not Found: UNKNOWN_USER (404404) (HTTP 404).');
+  assert.match(await banner.textContent(), /Could not load your agent: not found: User Not Found: UNKNOWN_USER \(404404\) \(HTTP 404\)/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-404.png') });
   await page.close();
 });
@@ -113,6 +127,6 @@ test('reports malformed XML instead of showing stale or empty data', async () =>
   await signIn(page, '500500');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
-  assert.match(await banner.textContent(), /unreadable answer: malformed XML/);
+  assert.match(await banner.textContent(), /Could not load your agent: the Finesse server sent an unreadable answer: .*malformed XML/);
   await page.close();
 });

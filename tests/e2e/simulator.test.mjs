@@ -39,7 +39,7 @@ test('the gadget shows the simulator\'s state of the agent', async () => {
   await state.waitFor({ timeout: 15000 });
   assert.equal((await sim.agents())['1001001'], 'NOT_READY');
   assert.match(await state.textContent(), /^Not Ready/);
-  assert.match(await page.getByRole('status').textContent(), /Chris Smith/);
+  assert.match(await page.locator('main').textContent(), /Chris Smith/);
   await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-simulator.png') });
   assert.deepEqual(errors, []);
   await page.close();
@@ -50,7 +50,7 @@ test('a wrong password is refused by the simulator and asked again', async () =>
   await signIn(page, '1001001', 'not-the-password');
   const alert = page.getByRole('alert');
   await alert.waitFor({ timeout: 15000 });
-  assert.match(await alert.textContent(), /HTTP 401/);
+  assert.equal(await alert.textContent(), 'The ID or password is wrong.');
   await page.close();
 });
 
@@ -59,9 +59,10 @@ test('out-of-service mode is reported in words', async () => {
   try {
     const page = await browser.newPage();
     await signIn(page, '1001001', 'pass1001001');
-    const alert = page.getByRole('alert');
-    await alert.waitFor({ timeout: 15000 });
-    assert.match(await alert.textContent(), /SERVER_OUT_OF_SERVICE \(HTTP 503\)/);
+    const banner = page.getByTestId('gadget-banner');
+    await banner.waitFor({ timeout: 15000 });
+    assert.match(await banner.textContent(), /Finesse is out of service/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-out-of-service.png') });
     await page.close();
   } finally {
     await sim.admin('out_of_service=false');

@@ -1,162 +1,280 @@
-//! Call control gadget.
+//! Call control gadget: the agent's state and calls.
 //!
-//! This first slice shows the signed-in agent. Standalone (no container yet), it asks for the
-//! user's id and password (the id may be prefilled from `?user=1001001`; the Finesse server is
-//! the page's origin unless `&base=https://finesse.example:8445` says otherwise), fetches
-//! `GET /finesse/api/User/{id}` with HTTP Basic authentication, decodes it with `finesse-model`
-//! and renders name, state (with the reason code label) and extension.
+//! The same code runs in three settings, chosen at start-up from what the page has:
 //!
-//! Credentials stay in memory: never in the URL, in storage or in logs. Everything from the
-//! network is rendered as text, never as HTML. Errors are shown in words, with the server's
-//! `<ApiErrors>` when it sent one; a 401 returns to the sign-in form.
+//! 1. **In a Finesse desktop** (Cisco's or ours): `gadgets.Hub` connects; the prefs give the
+//!    user (`id`), the credential (`authorization`, base64 of `id:password`, or a bearer token
+//!    with `authMode=SSO`), the server (`scheme`, `host`, `hostPort`) and the `locale`.
+//!    Notifications arrive on `finesse.api.User.<id>` and `finesse.api.User.<id>.Dialogs`;
+//!    the master's status on `finesse.info.connection` (asked for with `ConnectionInfoReq`);
+//!    time in state and call timers move with the container's timer tick.
+//! 2. **In a third-party OpenSocial container** with the connection gadget: the same topics,
+//!    published by the connection gadget.
+//! 3. **Standalone** (no `gadgets`): a sign-in form (id and password, kept in memory only),
+//!    REST against the page's origin (or `?base=`), and, without a notification connection,
+//!    the user and the calls polled every 2 s.
+//!
+//! The pure agent session (`finesse-session`) decides what is shown and what is enabled (call
+//! controls only from the participant's `actions`); [`controller`] does the I/O; the
+//! components come from `finesse-ui`. Text from the network is only ever rendered as text.
+//! Credentials travel in the `Authorization` header only, never in a URL, storage or a log.
 
-use finesse_model::{AgentState, ApiErrors, DecodeError, User, decode};
-use finesse_rest::{base64, encode_segment};
+pub mod controller;
+pub mod env;
+
+use std::rc::Rc;
+
+use finesse_hub::gadgets::{self, Prefs};
+use finesse_model::UserId;
+use finesse_rest::{Auth, Fetch};
+use finesse_session::Intent;
+use finesse_ui::{Banner, BannerKind, CallCard, Locale, MakeCall, StateSelector, Toasts};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// A user's Finesse credentials, held in memory only.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// The user id.
-    pub user: String,
-    /// The password.
-    pub password: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    /// Never prints the password.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("user", &self.user).finish_non_exhaustive()
-    }
-}
-
-impl Credentials {
-    /// The `Authorization` header value for HTTP Basic authentication.
-    pub fn basic_authorization(&self) -> String {
-        format!("Basic {}", base64(format!("{}:{}", self.user, self.password).as_bytes()))
-    }
-}
-
-/// Why the agent could not be shown.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadError {
-    /// The page did not say which user to show.
-    NoUser,
-    /// The request did not reach the server.
-    Network(String),
-    /// The server answered with an error status (and maybe `<ApiErrors>`).
-    Http {
-        /// HTTP status.
-        status: u16,
-        /// The first API error, in words, when the body held one.
-        detail: Option<String>,
-    },
-    /// The answer was not a User document.
-    Decode(DecodeError),
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NoUser => f.write_str("No user given: open the gadget with ?user=<your id>."),
-            Self::Network(msg) => write!(f, "The Finesse server could not be reached ({msg})."),
-            Self::Http { status, detail: Some(detail) } => {
-                write!(f, "The Finesse server refused the request: {detail} (HTTP {status}).")
-            }
-            Self::Http { status, detail: None } => {
-                write!(f, "The Finesse server refused the request (HTTP {status}).")
-            }
-            Self::Decode(err) => write!(f, "The Finesse server sent an unreadable answer: {err}."),
-        }
-    }
-}
-
-/// The label the Finesse desktop shows for a state.
-pub fn state_label(state: &AgentState) -> String {
-    match state {
-        AgentState::Ready => "Ready".into(),
-        AgentState::NotReady => "Not Ready".into(),
-        AgentState::Logout => "Signed Out".into(),
-        AgentState::Login => "Signing In".into(),
-        AgentState::Reserved
-        | AgentState::ReservedOutbound
-        | AgentState::ReservedOutboundPreview => "Reserved".into(),
-        AgentState::Talking => "Talk".into(),
-        AgentState::Hold => "Hold".into(),
-        AgentState::Work => "Wrap-Up".into(),
-        AgentState::WorkReady => "Wrap-Up (Ready)".into(),
-        AgentState::UnknownState => "Unknown".into(),
-        AgentState::Unknown(other) => other.clone(),
-    }
-}
-
-/// Interprets a response: a User on 2xx, else the HTTP error with the server's explanation.
-pub fn interpret(status: u16, body: &str) -> Result<User, LoadError> {
-    if (200..300).contains(&status) {
-        return decode::<User>(body).map_err(LoadError::Decode);
-    }
-    let detail =
-        decode::<ApiErrors>(body).ok().and_then(|e| e.errors.first().map(ToString::to_string));
-    Err(LoadError::Http { status, detail })
-}
+use controller::{Blocked, Shared};
 
 fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
 }
 
-async fn fetch_user(base: &str, credentials: &Credentials) -> Result<User, LoadError> {
-    let window = web_sys::window().ok_or_else(|| LoadError::Network("no window".into()))?;
-    let js = |e: wasm_bindgen::JsValue| LoadError::Network(format!("{e:?}"));
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    let headers = web_sys::Headers::new().map_err(js)?;
-    headers.set("Authorization", &credentials.basic_authorization()).map_err(js)?;
-    init.set_headers(&headers);
-    let url = format!("{base}/finesse/api/User/{}", encode_segment(&credentials.user));
-    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(js)?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
-        .await
-        .map_err(js)?
-        .dyn_into()
-        .map_err(js)?;
-    let body = JsFuture::from(response.text().map_err(js)?).await.map_err(js)?;
-    interpret(response.status(), &body.as_string().unwrap_or_default())
+/// What the gadget is doing.
+#[derive(Clone)]
+enum Phase {
+    /// Looking for a container.
+    Starting,
+    /// Standalone, waiting for the agent's credentials (with the last refusal).
+    SignIn(Option<String>),
+    /// Running.
+    Running(Shared),
+    /// Cannot run (said in words).
+    Failed(String),
 }
 
-/// Properties of [`AgentCard`].
-#[derive(Properties, PartialEq)]
-pub struct AgentCardProps {
-    /// The agent.
-    pub user: User,
+impl PartialEq for Phase {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Starting, Self::Starting) => true,
+            (Self::SignIn(a), Self::SignIn(b)) => a == b,
+            (Self::Failed(a), Self::Failed(b)) => a == b,
+            (Self::Running(a), Self::Running(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
 }
 
-/// The agent's name, state (with reason) and extension.
-#[function_component(AgentCard)]
-pub fn agent_card(props: &AgentCardProps) -> Html {
-    let user = &props.user;
-    let state = user.state.as_ref().map(state_label).unwrap_or_else(|| "Unknown".into());
-    let reason = user.reason_code.as_ref().and_then(|r| r.label.clone());
-    let class = match user.state {
-        Some(AgentState::Ready) => "state ready",
-        Some(AgentState::NotReady) => "state not-ready",
-        _ => "state",
+/// The Finesse server for a gadget in a container: `scheme://host:hostPort` from the prefs, or
+/// the document's own origin when they are empty.
+fn container_server(prefs: &Prefs) -> Result<Fetch, String> {
+    let (scheme, host, port) =
+        (prefs.get_string("scheme"), prefs.get_string("host"), prefs.get_string("hostPort"));
+    gadgets::server_origin(&scheme, &host, &port)
+        .map(|origin| Fetch::new(origin.unwrap_or_default()))
+}
+
+/// In a container: the user, credential, server and locale from the prefs.
+fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
+    let Ok(prefs) = Prefs::new() else {
+        return Phase::Failed("The container gave this gadget no preferences.".to_owned());
     };
-    let shown = match reason {
-        Some(reason) if user.state == Some(AgentState::NotReady) => format!("{state} - {reason}"),
-        _ => state,
+    let id = prefs.get_string("id");
+    if !env::valid_user_id(&id) {
+        return Phase::Failed("The container did not say which agent is signed in.".to_owned());
+    }
+    // Cisco's desktop leaves the credential in sessionStorage for finesse.js to copy into the
+    // prefs; a gadget without finesse.js reads it there itself (and never writes it anywhere).
+    let mut authorization = prefs.get_string("authorization");
+    if authorization.is_empty() {
+        authorization = web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|s| s.get_item("userFinesseAuth").ok().flatten())
+            .unwrap_or_default();
+    }
+    let Some(auth) = env::auth_from_prefs(&id, &authorization, &prefs.get_string("authMode"))
+    else {
+        return Phase::Failed("The container gave this gadget no credential.".to_owned());
     };
-    html! {
-        <div class="agent" role="status" aria-label="Agent state">
-            <span class="name">{ user.display_name() }</span>
-            <span class={class} data-testid="agent-state">{ shown }</span>
-            if let Some(ext) = &user.extension {
-                <span class="extension">{ format!("Extension {ext}") }</span>
+    let rest = match container_server(&prefs) {
+        Ok(rest) => rest,
+        Err(e) => return Phase::Failed(e),
+    };
+    let locale = Locale::from_tag(&prefs.get_string("locale"));
+    // The desktop shows the title in the gadget's frame header.
+    let _ = gadgets::window::set_title(&locale.t("Call Control"));
+    Phase::Running(controller::start(UserId::from(id), auth, rest, locale, Some(hub), render))
+}
+
+/// Standalone: starts a controller with the credentials typed into the sign-in form, against
+/// the page's origin (or `?base=`), in the `?locale=` language.
+fn standalone_sign_in(
+    phase: &UseStateHandle<Phase>,
+    render: &Rc<dyn Fn()>,
+) -> Callback<(String, String)> {
+    let (phase, render) = (phase.clone(), render.clone());
+    Callback::from(move |(user, password): (String, String)| {
+        let base = query("base").unwrap_or_default();
+        let locale = Locale::from_tag(&query("locale").unwrap_or_default());
+        let auth = Auth::Basic { user: user.clone(), password };
+        let user = UserId::from(user);
+        let shared = controller::start(user, auth, Fetch::new(base), locale, None, render.clone());
+        phase.set(Phase::Running(shared));
+    })
+}
+
+/// The gadget's root component.
+#[function_component(App)]
+pub fn app() -> Html {
+    let phase = use_state(|| Phase::Starting);
+    let redraw = use_force_update();
+    let render: Rc<dyn Fn()> = {
+        let redraw = redraw.clone();
+        Rc::new(move || redraw.force_update())
+    };
+    {
+        let (phase, render) = (phase.clone(), render.clone());
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                phase.set(match gadgets::connected().await {
+                    Ok(hub) => start_in_container(hub, render),
+                    Err(_) => Phase::SignIn(None),
+                });
+            });
+        });
+    }
+    // The container sizes the frame to the content after every render.
+    use_effect(|| {
+        let _ = gadgets::window::adjust_height(None);
+    });
+
+    match &*phase {
+        Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
+        Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
+        Phase::SignIn(error) => {
+            let on_sign_in = standalone_sign_in(&phase, &render);
+            html! { <SignIn user={query("user").unwrap_or_default()} error={error.clone()} {on_sign_in} /> }
+        }
+        Phase::Running(shared) => {
+            let blocked = shared.borrow().blocked.clone();
+            let standalone = !shared.borrow().in_container;
+            match blocked {
+                Some(Blocked::Unauthorized) if standalone => {
+                    // Standalone, the credentials were typed here: ask again.
+                    let user = shared.borrow().session.user_id().to_string();
+                    let on_sign_in = standalone_sign_in(&phase, &render);
+                    let error = Some("The ID or password is wrong.".to_owned());
+                    html! { <SignIn {user} {error} {on_sign_in} /> }
+                }
+                _ => html! { <Running shared={shared.clone()} /> },
             }
-        </div>
+        }
+    }
+}
+
+/// Properties of [`Running`].
+#[derive(Properties, Clone)]
+pub struct RunningProps {
+    /// The controller.
+    pub shared: Shared,
+}
+
+impl PartialEq for RunningProps {
+    fn eq(&self, _other: &Self) -> bool {
+        // The controller changes in place: always re-render with the parent.
+        false
+    }
+}
+
+/// The agent's state and calls.
+#[function_component(Running)]
+pub fn running(props: &RunningProps) -> Html {
+    let shared = &props.shared;
+    let c = shared.borrow();
+    let locale = c.locale;
+    let now = controller::now();
+    let dispatch = {
+        let shared = shared.clone();
+        Callback::from(move |intent: Intent| controller::dispatch(&shared, intent))
+    };
+    let on_dismiss = {
+        let shared = shared.clone();
+        Callback::from(move |id: u64| controller::update(&shared, |c| c.dismiss(id)))
+    };
+    let validate = {
+        let shared = shared.clone();
+        Callback::from(move |to: String| {
+            shared.borrow().session.check_dial_number(&to).map_err(|e| {
+                let mut text = e.to_string();
+                if let Some(first) = text.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                format!("{text}.")
+            })
+        })
+    };
+    let on_dial = {
+        let shared = shared.clone();
+        Callback::from(move |to: String| {
+            controller::dispatch(&shared, Intent::MakeCall { to, variables: Vec::new() });
+        })
+    };
+    let banner = match (&c.out_of_service, &c.connection, &c.blocked) {
+        (_, _, Some(Blocked::Unauthorized)) => Some((
+            BannerKind::Error,
+            "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.".to_owned(),
+        )),
+        (_, _, Some(Blocked::Other(why))) => Some((BannerKind::Error, why.clone())),
+        (Some(text), _, _) => Some((BannerKind::Warning, text.clone())),
+        (None, Some(status), _)
+            if !matches!(
+                status,
+                finesse_hub::payload::Status::Connected | finesse_hub::payload::Status::Recovered
+            ) =>
+        {
+            Some((BannerKind::Warning, locale.t(connection_text(status))))
+        }
+        _ => None,
+    };
+    let wrap_up_reasons: Vec<String> =
+        c.session.wrap_up_reasons().iter().filter_map(|r| r.label.clone()).collect();
+    let calls = c.session.calls(now);
+    html! {
+        <main class="call-control" lang={locale.lang()}>
+            if let Some((kind, text)) = banner {
+                <Banner {kind} {text} testid={Some("gadget-banner".to_owned())} />
+            }
+            if !c.loaded && c.blocked.is_none() {
+                <p class="loading">{ locale.t("Loading…") }</p>
+            }
+            if c.session.user().is_some() {
+                <StateSelector agent={c.session.agent(now)} items={c.session.state_menu()} {locale} on_choose={dispatch.clone()} />
+                <MakeCall enabled={c.session.can_make_call()} contacts={c.contacts.clone()} {locale} {validate} {on_dial} />
+                <div class="calls">
+                    { for calls.into_iter().map(|call| html! {
+                        <CallCard key={call.id.to_string()} call={call.clone()} {locale}
+                            wrap_up_reasons={wrap_up_reasons.clone()}
+                            contacts={c.contacts.clone()}
+                            on_intent={dispatch.clone()} />
+                    }) }
+                </div>
+            }
+            <Toasts items={c.toasts.clone()} {on_dismiss} {locale} />
+        </main>
+    }
+}
+
+/// The notification connection's status in words (English: the locale translates it).
+fn connection_text(status: &finesse_hub::payload::Status) -> &'static str {
+    use finesse_hub::payload::Status;
+    match status {
+        Status::Connecting => "Connecting to the notification service…",
+        Status::Reconnecting | Status::Failing => {
+            "The notification connection was lost. Reconnecting…"
+        }
+        Status::Unauthorized => "The notification service refused the credentials.",
+        Status::Conflict => "Another client took over the notification connection.",
+        _ => "Not connected to the notification service.",
     }
 }
 
@@ -167,8 +285,8 @@ pub struct SignInProps {
     pub user: String,
     /// Why the last attempt failed, if it did.
     pub error: Option<String>,
-    /// Called with the credentials entered.
-    pub on_sign_in: Callback<Credentials>,
+    /// Called with the id and password entered.
+    pub on_sign_in: Callback<(String, String)>,
 }
 
 /// The standalone sign-in form: user id and password, kept in memory only.
@@ -181,19 +299,23 @@ pub fn sign_in(props: &SignInProps) -> Html {
         let on_sign_in = props.on_sign_in.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let value =
-                |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
+            let value = |r: &NodeRef| {
+                r.get()
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
             let user = value(&user_ref).trim().to_owned();
             let password = value(&password_ref);
-            if !user.is_empty() && user != "." && user != ".." {
-                on_sign_in.emit(Credentials { user, password });
+            if env::valid_user_id(&user) {
+                on_sign_in.emit((user, password));
             }
         })
     };
     html! {
         <form class="sign-in" aria-label="Sign in" {onsubmit}>
             if let Some(error) = &props.error {
-                <div class="banner" role="alert">{ error.clone() }</div>
+                <div class="banner banner-error" role="alert">{ error.clone() }</div>
             }
             <label>{ "User ID" }
                 <input ref={user_ref} name="user" autocomplete="username" required=true value={props.user.clone()} />
@@ -203,81 +325,5 @@ pub fn sign_in(props: &SignInProps) -> Html {
             </label>
             <button type="submit">{ "Sign In" }</button>
         </form>
-    }
-}
-
-/// The gadget's root component.
-#[function_component(App)]
-pub fn app() -> Html {
-    let credentials = use_state(|| None::<Credentials>);
-    let result = use_state(|| None::<Result<User, LoadError>>);
-    {
-        let result = result.clone();
-        use_effect_with((*credentials).clone(), move |credentials| {
-            if let Some(credentials) = credentials.clone() {
-                result.set(None);
-                let base = query("base").unwrap_or_default();
-                wasm_bindgen_futures::spawn_local(async move {
-                    result.set(Some(fetch_user(&base, &credentials).await));
-                });
-            }
-        });
-    }
-    let on_sign_in = {
-        let credentials = credentials.clone();
-        Callback::from(move |c: Credentials| credentials.set(Some(c)))
-    };
-    let prefill = query("user").unwrap_or_default();
-    match (&*credentials, &*result) {
-        (None, _) => html! { <SignIn user={prefill} error={None::<String>} {on_sign_in} /> },
-        (Some(c), Some(Err(err @ LoadError::Http { status: 401, .. }))) => {
-            html! { <SignIn user={c.user.clone()} error={Some(err.to_string())} {on_sign_in} /> }
-        }
-        (Some(_), None) => html! { <div class="loading">{ "Loading…" }</div> },
-        (Some(_), Some(Ok(user))) => html! { <AgentCard user={user.clone()} /> },
-        (Some(_), Some(Err(err))) => {
-            html! { <div class="banner" role="alert">{ err.to_string() }</div> }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interprets_success_and_errors() {
-        let user = interpret(200, "<User><loginId>1</loginId><state>READY</state></User>").unwrap();
-        assert_eq!(user.state, Some(AgentState::Ready));
-        let err = interpret(
-            404,
-            "<ApiErrors><ApiError><ErrorType>User Not Found</ErrorType>\
-             <ErrorMessage>UNKNOWN_USER</ErrorMessage></ApiError></ApiErrors>",
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "The Finesse server refused the request: User Not Found: UNKNOWN_USER (HTTP 404)."
-        );
-        assert!(matches!(interpret(200, "<Dialog/>"), Err(LoadError::Decode(_))));
-        assert_eq!(interpret(503, "").unwrap_err(), LoadError::Http { status: 503, detail: None });
-    }
-
-    #[test]
-    fn basic_authorization_is_rfc_4648_base64() {
-        let c = Credentials { user: "agentbartowski".into(), password: "carmichaul".into() };
-        // The guide's own example (chapter 1, "Client Requests"; it decodes to "carmichaul").
-        assert_eq!(c.basic_authorization(), "Basic YWdlbnRiYXJ0b3dza2k6Y2FybWljaGF1bA==");
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"a"), "YQ==");
-        assert_eq!(base64(b"ab"), "YWI=");
-        assert_eq!(base64("é:ü".as_bytes()), "w6k6w7w=");
-        assert!(!format!("{c:?}").contains("carmichaul"));
-    }
-
-    #[test]
-    fn path_segments_are_encoded() {
-        assert_eq!(encode_segment("1001001"), "1001001");
-        assert_eq!(encode_segment("../Users?x"), "..%2FUsers%3Fx");
     }
 }

@@ -1,0 +1,20 @@
+//! The components. Each takes the pure views of `finesse-session` (or plain data) as props and
+//! reports what the agent asks for through callbacks; all are re-exported at the crate root.
+
+pub(crate) mod banner;
+pub(crate) mod call_card;
+pub(crate) mod dial_pad;
+pub(crate) mod elapsed;
+pub(crate) mod make_call;
+pub(crate) mod phone_book;
+pub(crate) mod state_selector;
+pub(crate) mod table;
+
+pub use banner::{Banner, BannerKind, BannerProps, Toast, Toasts, ToastsProps};
+pub use call_card::{CallCard, CallCardProps};
+pub use dial_pad::{DIAL_KEYS, DialPad, DialPadProps};
+pub use elapsed::{Elapsed, ElapsedProps};
+pub use make_call::{MakeCall, MakeCallProps};
+pub use phone_book::{Contact, PhoneBookPicker, PhoneBookPickerProps};
+pub use state_selector::{StateSelector, StateSelectorProps};
+pub use table::{Column, Table, TableProps};

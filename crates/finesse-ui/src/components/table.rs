@@ -1,0 +1,79 @@
+//! A data table with sortable columns (team members, queue statistics). Sorting the rows is
+//! the caller's job; the table shows which column is sorted and asks for another.
+
+use yew::prelude::*;
+
+use crate::i18n::Locale;
+
+/// A column of [`Table`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// A stable name for the column (for the caller; also its `data-key`).
+    pub key: String,
+    /// The header's text (the sort button's accessible name).
+    pub label: String,
+}
+
+/// Props of [`Table`].
+#[derive(Properties, PartialEq, Clone, Debug)]
+pub struct TableProps {
+    /// The table's caption (its accessible name).
+    pub caption: String,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, already sorted, one text per column.
+    pub rows: Vec<Vec<String>>,
+    /// The sorted column and whether it is ascending.
+    #[prop_or_default]
+    pub sort: Option<(usize, bool)>,
+    /// Called with a column's index when the agent asks to sort by it.
+    pub on_sort: Callback<usize>,
+    /// The language of the texts.
+    #[prop_or_default]
+    pub locale: Locale,
+}
+
+/// A `<table>` with a caption, a header row of buttons that ask for sorting (`aria-sort` on the
+/// sorted column's `<th>`), and the rows as text. Without rows it says so.
+#[component]
+pub fn Table(props: &TableProps) -> Html {
+    let l = props.locale;
+    html! {
+        <table class="data-table">
+            <caption>{ props.caption.clone() }</caption>
+            <thead>
+                <tr>
+                    { for props.columns.iter().enumerate().map(|(i, column)| {
+                        let (aria_sort, arrow) = match props.sort {
+                            Some((c, true)) if c == i => (Some("ascending"), "\u{25b2}"),
+                            Some((c, false)) if c == i => (Some("descending"), "\u{25bc}"),
+                            _ => (None, ""),
+                        };
+                        let on_sort = props.on_sort.clone();
+                        html! {
+                            <th scope="col" aria-sort={aria_sort} data-key={column.key.clone()}>
+                                <button type="button" class="sort-button"
+                                    onclick={move |_| on_sort.emit(i)}>
+                                    { column.label.clone() }
+                                    <span class="sort-arrow" aria-hidden="true">{ arrow }</span>
+                                </button>
+                            </th>
+                        }
+                    }) }
+                </tr>
+            </thead>
+            <tbody>
+                if props.rows.is_empty() {
+                    <tr>
+                        <td class="empty" colspan={props.columns.len().max(1).to_string()}>
+                            { l.t("No entries") }
+                        </td>
+                    </tr>
+                }
+                { for props.rows.iter().map(|row| html! {
+                    <tr>{ for row.iter().map(|cell| html! { <td>{ cell.clone() }</td> }) }</tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
