@@ -74,7 +74,7 @@ pub use intent::{
 pub use request_id::RequestId;
 pub use session::{Applied, DEFAULT_REQUEST_TIMEOUT, Event, Outgoing, Refresh, Refusal, Session};
 pub use view::{
-    AgentView, CallControls, CallData, CallView, Field, MenuGroup, Party, StateMenuItem,
+    AgentView, CallControls, CallData, CallView, Field, MenuGroup, Party, Pending, StateMenuItem,
     WrapUpRequirement, WrapUpView, call_data, call_status_label, call_type_label, state_label,
 };
 

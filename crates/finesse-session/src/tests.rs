@@ -684,7 +684,7 @@ fn a_pending_not_ready_then_wrap_up_with_a_required_reason() {
         ),
     );
     assert_eq!(completed(&drain(&mut s)), [Intent::NotReady { reason: Some("1".into()) }]);
-    assert_eq!(s.agent(T0).pending.as_deref(), Some("Not Ready (Lunch)"));
+    assert_eq!(s.agent(T0).pending.map(|p| p.to_string()).as_deref(), Some("Not Ready (Lunch)"));
     let menu = s.state_menu();
     let lunch = menu.iter().find(|i| i.reason.as_deref() == Some("Lunch")).expect("Lunch");
     assert!(lunch.pending && !lunch.enabled);

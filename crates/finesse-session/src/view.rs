@@ -25,12 +25,33 @@ pub struct AgentView {
     pub reason: Option<String>,
     /// Time in the state (server clock), when `stateChangeTime` is known.
     pub time_in_state: Option<Millis>,
-    /// The state the agent goes to when the call ends ("Not Ready (Lunch)"), if one is pending.
-    pub pending: Option<String>,
+    /// The state the agent goes to when the call ends, if one is pending.
+    pub pending: Option<Pending>,
     /// The extension.
     pub extension: Option<String>,
     /// "First Last".
     pub name: String,
+}
+
+/// A pending state: where the agent goes when the call ends. `Display` writes it the way the
+/// desktop does, "Not Ready (Lunch)"; a UI that translates uses the parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The state.
+    pub state: AgentState,
+    /// The state in words ([`state_label`]).
+    pub label: &'static str,
+    /// The reason code's label, if there is one.
+    pub reason: Option<String>,
+}
+
+impl std::fmt::Display for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            Some(reason) => write!(f, "{} ({reason})", self.label),
+            None => f.write_str(self.label),
+        }
+    }
 }
 
 /// Which part of the state menu an item belongs to.
@@ -330,17 +351,13 @@ impl Session {
             self.reason_label(u.reason_code.as_ref(), u.reason_code_id.as_ref(), state.as_ref())
         });
         let pending = user.and_then(|u| {
-            let p = u.pending_state.as_ref()?;
-            let label = state_label(p);
+            let state = u.pending_state.clone()?;
             let reason = u
                 .pending_state_reason_code
                 .as_ref()
                 .and_then(|r| r.label.clone())
                 .filter(|l| !l.trim().is_empty());
-            Some(match reason {
-                Some(r) => format!("{label} ({r})"),
-                None => label.to_owned(),
-            })
+            Some(Pending { label: state_label(&state), state, reason })
         });
         AgentView {
             signed_in: state.as_ref().is_some_and(|s| *s != AgentState::Logout),

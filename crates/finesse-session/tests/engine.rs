@@ -467,7 +467,10 @@ fn a_scripted_call_flow_agrees_with_the_engine() {
     r.check_menu_agrees("1001");
     r.act("1001", Intent::NotReady { reason: Some(lunch.clone()) }).expect("pending Not Ready");
     assert_eq!(completed(&r.events("1001")).len(), 1);
-    assert_eq!(r.s("1001").agent(r.now).pending.as_deref(), Some("Not Ready (Lunch)"));
+    assert_eq!(
+        r.s("1001").agent(r.now).pending.map(|p| p.to_string()).as_deref(),
+        Some("Not Ready (Lunch)")
+    );
     assert_eq!(r.s("1001").state(), Some(&AgentState::Talking));
     r.check_converged("1001");
 

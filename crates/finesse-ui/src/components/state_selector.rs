@@ -2,11 +2,11 @@
 //! Ready / Not Ready / Sign Out buttons, the last two opening a menu of reason codes.
 
 use finesse_model::AgentState;
-use finesse_session::{AgentView, Intent, MenuGroup, StateMenuItem};
+use finesse_session::{AgentView, Intent, MenuGroup, Pending, StateMenuItem};
 use yew::prelude::*;
 
 use crate::dom;
-use crate::i18n::{Locale, STATE_LABELS};
+use crate::i18n::Locale;
 
 /// Props of [`StateSelector`].
 #[derive(Properties, PartialEq, Clone, Debug)]
@@ -62,22 +62,13 @@ fn group_slug(group: MenuGroup) -> &'static str {
     }
 }
 
-/// The pending state in words: the session writes it "Not Ready (Lunch)"; this gives
-/// "Not Ready – Lunch" with the state translated and the reason as the server sent it.
-pub(crate) fn pending_text(pending: &str, locale: Locale) -> String {
-    let mut labels = STATE_LABELS.to_vec();
-    labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
-    for label in labels {
-        if pending == label {
-            return locale.t(label);
-        }
-        let reason =
-            pending.strip_prefix(label).and_then(|r| r.strip_prefix(" (")?.strip_suffix(')'));
-        if let Some(reason) = reason.filter(|r| !r.trim().is_empty()) {
-            return format!("{} \u{2013} {reason}", locale.tr(label));
-        }
+/// The pending state in words: "Not Ready – Lunch", the state translated and the reason as
+/// the server sent it.
+pub(crate) fn pending_text(pending: &Pending, locale: Locale) -> String {
+    match &pending.reason {
+        Some(reason) => format!("{} \u{2013} {reason}", locale.tr(pending.label)),
+        None => locale.t(pending.label),
     }
-    pending.to_owned()
 }
 
 /// The CSS class of a state's badge.
@@ -167,7 +158,7 @@ pub(crate) fn render(props: &StateSelectorProps, ui: &Ui) -> Html {
         Some(reason) => format!("{} \u{2013} {reason}", l.tr(agent.label)),
         None => l.t(agent.label),
     };
-    let pending = agent.pending.as_deref().map(|p| {
+    let pending = agent.pending.as_ref().map(|p| {
         html! {
             <span class="pending-state" data-testid="pending-state">
                 { format!("{} {}", l.tr("Pending:"), pending_text(p, l)) }

@@ -1,4 +1,5 @@
-use finesse_session::{Intent, MenuGroup, StateMenuItem};
+use finesse_model::AgentState;
+use finesse_session::{Intent, MenuGroup, Pending, StateMenuItem, state_label};
 use yew::prelude::*;
 
 use super::{agent, dom_of, item, menu};
@@ -132,7 +133,11 @@ async fn a_disabled_or_pending_ready() {
 #[tokio::test]
 async fn shows_the_pending_state() {
     let mut p = props(menu(), Locale::En);
-    p.agent.pending = Some("Not Ready (Break)".into());
+    p.agent.pending = Some(Pending {
+        state: AgentState::NotReady,
+        label: "Not Ready",
+        reason: Some("Break".into()),
+    });
     let dom = dom_of::<StateSelector>(p.clone()).await;
     let pending = dom.testid("pending-state").expect("the pending state");
     assert_eq!(pending.text(), "Pending: Not Ready \u{2013} Break");
@@ -188,15 +193,22 @@ fn what_each_button_does() {
 
 #[test]
 fn pending_states_in_words() {
-    assert_eq!(pending_text("Ready", Locale::En), "Ready");
-    assert_eq!(pending_text("Ready", Locale::Fr), "Prêt");
-    assert_eq!(pending_text("Not Ready (Lunch)", Locale::En), "Not Ready \u{2013} Lunch");
-    // The label's own parentheses are not a reason; a reason may hold some.
-    assert_eq!(pending_text("Reserved (Outbound)", Locale::Fr), "Réservé (sortant)");
+    let pending = |wire: &str, reason: Option<&str>| {
+        let state = AgentState::from_wire(wire);
+        Pending { label: state_label(&state), state, reason: reason.map(str::to_owned) }
+    };
+    assert_eq!(pending_text(&pending("READY", None), Locale::En), "Ready");
+    assert_eq!(pending_text(&pending("READY", None), Locale::Fr), "Prêt");
     assert_eq!(
-        pending_text("Not Ready (Break (long))", Locale::En),
+        pending_text(&pending("NOT_READY", Some("Lunch")), Locale::En),
+        "Not Ready \u{2013} Lunch"
+    );
+    // The label's own parentheses are not a reason; a reason may hold some.
+    assert_eq!(pending_text(&pending("RESERVED_OUTBOUND", None), Locale::Fr), "Réservé (sortant)");
+    assert_eq!(
+        pending_text(&pending("NOT_READY", Some("Break (long)")), Locale::En),
         "Not Ready \u{2013} Break (long)"
     );
-    // Anything else is shown as given.
-    assert_eq!(pending_text("Away (x)", Locale::Fr), "Away (x)");
+    // A state this version does not know is named as such.
+    assert_eq!(pending_text(&pending("AWAY", None), Locale::En), "Unknown");
 }
