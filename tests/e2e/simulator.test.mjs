@@ -54,17 +54,22 @@ test('a wrong password is refused by the simulator and asked again', async () =>
   await page.close();
 });
 
-test('out-of-service mode is reported in words', async () => {
+test('out-of-service mode is reported in words, and the gadget recovers by itself', async () => {
   await sim.admin('out_of_service=true');
+  let page;
   try {
-    const page = await browser.newPage();
+    page = await browser.newPage();
     await signIn(page, '1001001', 'pass1001001');
     const banner = page.getByTestId('gadget-banner');
     await banner.waitFor({ timeout: 15000 });
     assert.match(await banner.textContent(), /Finesse is out of service/);
+    assert.equal(await page.getByTestId('agent-state').count(), 0, 'nothing stale is shown');
     await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-out-of-service.png') });
-    await page.close();
   } finally {
     await sim.admin('out_of_service=false');
   }
+  // SystemInfo is polled every 5 s while out of service; IN_SERVICE reloads everything.
+  await page.getByTestId('agent-state').waitFor({ timeout: 20000 });
+  await page.getByTestId('gadget-banner').waitFor({ state: 'detached', timeout: 20000 });
+  await page.close();
 });

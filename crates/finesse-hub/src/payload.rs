@@ -619,6 +619,15 @@ impl Notification {
         Value::Object(out)
     }
 
+    /// `content` split back into the node path and the XML (what [`Self::from_item`] joined);
+    /// the node is `None` when `content` starts with the XML (a publisher that left it out).
+    pub fn parts(&self) -> (Option<&str>, &str) {
+        match self.content.find('<') {
+            Some(0) | None => (None, &self.content),
+            Some(i) => (Some(self.content[..i].trim()), &self.content[i..]),
+        }
+    }
+
     /// Reads a payload; `None` unless `content` is a string and `object` present.
     pub fn from_json(value: &Value) -> Option<Self> {
         let object = value.as_object()?;
@@ -660,6 +669,15 @@ impl TimerTick {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notification_content_splits_back_into_node_and_xml() {
+        let n = Notification::from_item("/finesse/api/User/1001/Dialogs", "<Update/>")
+            .expect("converts");
+        assert_eq!(n.parts(), (Some("/finesse/api/User/1001/Dialogs"), "<Update/>"));
+        let bare = Notification { content: "<Update/>".into(), object: Value::Null };
+        assert_eq!(bare.parts(), (None, "<Update/>"));
+    }
     use serde_json::json;
 
     #[test]

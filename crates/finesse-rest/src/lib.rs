@@ -168,6 +168,12 @@ impl Request {
         Self::get(format!("/finesse/api/User/{}/WrapUpReasons", encode_segment(id.as_str())))
     }
 
+    /// `GET /finesse/api/User/{id}/PhoneBooks` (guide: User—Get List of Phone Books; each
+    /// phone book carries its contacts).
+    pub fn get_phone_books(id: &UserId) -> Self {
+        Self::get(format!("/finesse/api/User/{}/PhoneBooks", encode_segment(id.as_str())))
+    }
+
     /// `GET /finesse/api/User/{id}/MediaPropertiesLayout` (guide: User—Get Default Media
     /// Properties Layout).
     pub fn get_media_properties_layout(id: &UserId) -> Self {

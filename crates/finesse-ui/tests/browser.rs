@@ -13,8 +13,8 @@ use finesse_session::{
     WrapUpRequirement, WrapUpView,
 };
 use finesse_ui::{
-    CallCard, CallCardProps, Contact, Locale, MakeCall, MakeCallProps, StateSelector,
-    StateSelectorProps,
+    CallCard, CallCardProps, Contact, Locale, MakeCall, MakeCallProps, SignIn, SignInProps,
+    StateSelector, StateSelectorProps,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::wasm_bindgen::JsCast;
@@ -384,4 +384,32 @@ async fn making_a_call() {
     assert_eq!(*dialed.borrow(), ["5550100"]);
     assert!(find(&root, "form", "Passer un nouvel appel").is_none(), "closed after dialing");
     assert_eq!(focused(), Some(toggle.into()));
+}
+
+#[wasm_bindgen_test]
+async fn signing_in_never_submits_the_form_to_a_url() {
+    let (entered, on_sign_in) = recorder();
+    let before = web_sys::window().expect("a window").location().href().expect("a URL");
+    let root = mount::<SignIn>(SignInProps {
+        id: String::new(),
+        error: None,
+        id_label: "ID".into(),
+        title: "Sign in".into(),
+        locale: Locale::En,
+        on_sign_in,
+    });
+    settle().await;
+    let form = get(&root, "form", "Sign in");
+    let fields = form.query_selector_all("input").expect("fields");
+    let field = |i| fields.get(i).expect("a field").dyn_into::<HtmlElement>().expect("an input");
+    get(&form, "button", "Sign In").click();
+    settle().await;
+    assert!(entered.borrow().is_empty(), "no id, nothing to report");
+    type_into(&field(0), " 1001001 ");
+    type_into(&field(1), "s3cret pw");
+    get(&form, "button", "Sign In").click();
+    settle().await;
+    assert_eq!(*entered.borrow(), [("1001001".to_owned(), "s3cret pw".to_owned())]);
+    let after = web_sys::window().expect("a window").location().href().expect("a URL");
+    assert_eq!(after, before, "the browser did not submit the form");
 }

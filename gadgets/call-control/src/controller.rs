@@ -11,15 +11,17 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use finesse_hub::gadgets::GadgetHub;
-use finesse_hub::payload::Status;
-use finesse_hub::topic::CONNECTION;
+use finesse_hub::payload::{ConnectionInfo, InvokeId, Notification, Request as HubRequest, Status};
+use finesse_hub::topic::{
+    CONNECTION, ContainerServicesTopic, FinesseTopic, REQUESTS, topic_to_node,
+};
 use finesse_hub::{Hub, Subscription};
 use finesse_model::{PhoneBooks, SystemStatus, Update, UserId, decode};
 use finesse_rest::{Api, Auth, Fetch, Request, RestError, Transport, interpret};
 use finesse_session::{Event, Failure, FailureKind, Intent, Millis, Refresh, Session};
 use finesse_ui::{BannerKind, Contact, Locale, Toast};
 use gloo::timers::callback::{Interval, Timeout};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::env;
 
@@ -32,8 +34,6 @@ const TOAST_MS: u32 = 8_000;
 const SERVICE_POLL_MS: u32 = 5_000;
 /// How often a standalone gadget (no hub, so no notifications) polls the user and its calls.
 const STANDALONE_POLL_MS: u32 = 2_000;
-/// The timer tick topic (the master publishes it every 1,000 ms).
-const TICK: &str = "finesse.containerservices.timerTickEvent";
 
 /// The local clock, in ms since the epoch.
 pub fn now() -> Millis {
@@ -85,8 +85,6 @@ pub struct Controller {
     pub blocked: Option<Blocked>,
     /// The user's phone book contacts.
     pub contacts: Vec<Contact>,
-    /// Whether notifications come from a container's hub (else the gadget polls).
-    pub in_container: bool,
     auth: Auth,
     rest: Fetch,
     next_toast: u64,
@@ -121,7 +119,6 @@ pub fn start(
         loaded: false,
         blocked: None,
         contacts: Vec::new(),
-        in_container: hub.is_some(),
         auth,
         rest,
         next_toast: 0,
@@ -150,7 +147,6 @@ pub fn start(
         shared.borrow_mut().standalone = Some(poll);
     }
     refresh(&shared);
-    load_contacts(&shared);
     shared
 }
 
@@ -159,7 +155,7 @@ pub fn start(
 fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
     let mut patterns: Vec<String> = env::topics(user).into();
     patterns.push(CONNECTION.to_owned());
-    patterns.push(TICK.to_owned());
+    patterns.push(tick_topic());
     let mut subscriptions = Vec::new();
     for pattern in patterns {
         let weak = Rc::downgrade(shared);
@@ -177,13 +173,18 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
         }
     }
     shared.borrow_mut().subscriptions = subscriptions;
-    #[allow(clippy::cast_precision_loss, reason = "an id, not arithmetic")]
-    let invoke = json!({ "type": "ConnectionInfoReq", "data": {}, "invokeID": now() as f64 });
-    if let Err(e) = hub.publish(finesse_hub::topic::REQUESTS, invoke) {
+    // finesse.js sends Date.now() as this invokeID.
+    let invoke_id = Some(InvokeId::Number(now().into()));
+    if let Err(e) = hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json()) {
         update(shared, |c| {
             c.toast(BannerKind::Warning, format!("Could not ask for the connection status: {e}."))
         });
     }
+}
+
+/// `finesse.containerservices.timerTickEvent`: the master's 1,000 ms tick.
+fn tick_topic() -> String {
+    FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent).to_string()
 }
 
 /// Runs `f` on the controller, drains what it caused, then re-renders.
@@ -198,6 +199,11 @@ pub fn update(shared: &Shared, f: impl FnOnce(&mut Controller)) {
 }
 
 impl Controller {
+    /// Whether notifications come from a container's hub (else the gadget polls).
+    pub fn in_container(&self) -> bool {
+        self.hub.is_some()
+    }
+
     /// Shows a message for a while.
     pub fn toast(&mut self, kind: BannerKind, text: String) {
         self.next_toast += 1;
@@ -208,7 +214,6 @@ impl Controller {
             self.toasts.remove(0);
         }
         let weak = self.me.clone();
-        self.toast_timers.retain(|_| true);
         self.toast_timers.push(Timeout::new(TOAST_MS, move || {
             if let Some(shared) = weak.upgrade() {
                 update(&shared, |c| c.toasts.retain(|t| t.id != id));
@@ -333,10 +338,20 @@ pub fn refresh(shared: &Shared) {
             let result = answer.and_then(|(status, body)| {
                 shared.borrow_mut().session.apply_refresh(what, status, &body, now())
             });
-            if let Err(e) = result {
-                first_error.get_or_insert((what, e));
+            match result {
+                // Refused credentials or a server out of service: the other GETs would only
+                // fail the same way (and bad credentials count towards Finesse's lockout).
+                Err(e @ (RestError::Unauthorized | RestError::Unavailable)) => {
+                    first_error = Some((what, e));
+                    break;
+                }
+                Err(e) => {
+                    first_error.get_or_insert((what, e));
+                }
+                Ok(()) => {}
             }
         }
+        let loaded = first_error.is_none();
         update(&shared, |c| {
             c.refreshing = false;
             match first_error {
@@ -358,8 +373,10 @@ pub fn refresh(shared: &Shared) {
                 }
             }
         });
-        if !cfg!(test) {
-            let _ = finesse_hub::gadgets::loadingindicator::dismiss();
+        // Outside a container there is no indicator; nothing to do then.
+        let _ = finesse_hub::gadgets::loadingindicator::dismiss();
+        if loaded {
+            load_contacts(&shared);
         }
     });
 }
@@ -376,7 +393,7 @@ fn what_words(what: Refresh) -> &'static str {
     }
 }
 
-/// The user's phone books (contacts are embedded in the list).
+/// The user's phone books (contacts are embedded in the list), after each complete refresh.
 fn load_contacts(shared: &Shared) {
     let (rest, auth, user) = {
         let c = shared.borrow();
@@ -384,9 +401,7 @@ fn load_contacts(shared: &Shared) {
     };
     let shared = Rc::clone(shared);
     wasm_bindgen_futures::spawn_local(async move {
-        let path =
-            format!("/finesse/api/User/{}/PhoneBooks", finesse_rest::encode_segment(user.as_str()));
-        let request = Request::new(finesse_rest::Method::Get, path);
+        let request = Request::get_phone_books(&user);
         let Ok((status, body)) = rest.send(&request, Some(&auth)).await else { return };
         let Ok(books) = interpret::<PhoneBooks>(status, &body) else { return };
         let contacts: Vec<Contact> = books
@@ -394,15 +409,7 @@ fn load_contacts(shared: &Shared) {
             .iter()
             .filter_map(|b| b.embedded_contacts.as_ref())
             .flat_map(|c| c.contacts.iter())
-            .filter_map(|c| {
-                let number = c.phone_number.clone().filter(|n| !n.trim().is_empty())?;
-                let name = [c.first_name.as_deref(), c.last_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                Some(Contact { name, number })
-            })
+            .filter_map(Contact::from_model)
             .collect();
         update(&shared, |c| c.contacts = contacts);
     });
@@ -433,7 +440,7 @@ fn poll_service(shared: &Shared) {
 fn poll_standalone(shared: &Shared) {
     let (rest, auth, requests) = {
         let c = shared.borrow();
-        if !c.loaded || c.blocked.is_some() {
+        if !c.loaded || c.blocked.is_some() || c.out_of_service.is_some() {
             return;
         }
         let requests: Vec<_> = c
@@ -457,13 +464,14 @@ fn poll_standalone(shared: &Shared) {
 
 /// A message from the hub.
 fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
-    if topic == TICK {
+    if topic == tick_topic() {
         update(shared, |_| {});
         return;
     }
     if topic == CONNECTION {
-        let Some(status) = payload.get("status").and_then(Value::as_str) else { return };
-        let status = Status::parse(status);
+        let Some(status) = ConnectionInfo::from_json(payload).and_then(|i| i.status) else {
+            return;
+        };
         update(shared, |c| {
             let connected = status == Status::Connected || status == Status::Recovered;
             if connected && c.lost {
@@ -477,8 +485,10 @@ fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
         });
         return;
     }
-    let Some(content) = payload.get("content").and_then(Value::as_str) else { return };
-    let (node, xml) = env::split_content(topic, content);
+    let Some(notification) = Notification::from_json(payload) else { return };
+    let (node, xml) = notification.parts();
+    // The topic names the node when the content does not (finesse.js takes it from there).
+    let node = node.map_or_else(|| topic_to_node(topic), str::to_owned);
     match decode::<Update>(xml) {
         Ok(update_) => update(shared, |c| {
             c.session.apply_update(&node, &update_, now());

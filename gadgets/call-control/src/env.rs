@@ -2,9 +2,9 @@
 //! OPENSOCIAL.md §6.7: `id`, `authorization`, `authMode`, `scheme`, `host`, `hostPort`,
 //! `locale`) or, standalone, the page's query string. Pure functions, tested natively.
 
+use finesse_hub::gadgets::basic_credential_from_pref;
 use finesse_hub::topic::node_to_topic;
 use finesse_rest::Auth;
-use finesse_xmpp::sasl::base64_decode;
 
 /// The REST credential from the container's prefs: `authorization` is base64 of `id:password`
 /// (HTTP Basic), or the bearer token when `authMode` is `SSO`. `None` when it is missing,
@@ -17,12 +17,8 @@ pub fn auth_from_prefs(id: &str, authorization: &str, auth_mode: &str) -> Option
     if auth_mode.eq_ignore_ascii_case("SSO") {
         return Some(Auth::Bearer(authorization.to_owned()));
     }
-    let decoded = String::from_utf8(base64_decode(authorization)?).ok()?;
-    let (user, password) = decoded.split_once(':')?;
-    if user.is_empty() || (!id.is_empty() && user != id) {
-        return None;
-    }
-    Some(Auth::Basic { user: user.to_owned(), password: password.to_owned() })
+    basic_credential_from_pref(id, authorization)
+        .map(|(user, password)| Auth::Basic { user, password })
 }
 
 /// The topics the gadget listens on for the user `id`: the user's own node and its Dialogs
@@ -34,16 +30,6 @@ pub fn topics(id: &str) -> [String; 3] {
         node_to_topic(&format!("/finesse/api/User/{id}/Dialogs")),
         node_to_topic("/finesse/api/SystemInfo"),
     ]
-}
-
-/// A `finesse.api.*` notification's `content` split into its node and its XML: the master
-/// writes the node path in front of the payload (`/finesse/api/User/1001<Update>…`, as
-/// finesse.js does); a content without that prefix is taken as XML published on `topic`.
-pub fn split_content<'a>(topic: &str, content: &'a str) -> (String, &'a str) {
-    match content.find('<') {
-        Some(0) | None => (finesse_hub::topic::topic_to_node(topic), content),
-        Some(i) => (content[..i].trim().to_owned(), &content[i..]),
-    }
 }
 
 /// A user id that can name REST paths and hub topics: no separators, no wildcards.
@@ -75,18 +61,6 @@ mod tests {
             auth_from_prefs("1001001", " tok.en ", "SSO"),
             Some(Auth::Bearer("tok.en".into()))
         );
-    }
-
-    #[test]
-    fn notification_content_carries_its_node() {
-        let (node, xml) = split_content(
-            "finesse.api.User.1001.Dialogs",
-            "/finesse/api/User/1001/Dialogs<Update><event>PUT</event></Update>",
-        );
-        assert_eq!(node, "/finesse/api/User/1001/Dialogs");
-        assert_eq!(xml, "<Update><event>PUT</event></Update>");
-        let (node, xml) = split_content("finesse.api.User.1001", "<Update/>");
-        assert_eq!((node.as_str(), xml), ("/finesse/api/User/1001", "<Update/>"));
     }
 
     #[test]

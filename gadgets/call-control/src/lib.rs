@@ -28,9 +28,7 @@ use finesse_hub::gadgets::{self, Prefs};
 use finesse_model::UserId;
 use finesse_rest::{Auth, Fetch};
 use finesse_session::Intent;
-use finesse_ui::{Banner, BannerKind, CallCard, Locale, MakeCall, StateSelector, Toasts};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
+use finesse_ui::{Banner, BannerKind, CallCard, Locale, MakeCall, SignIn, StateSelector, Toasts};
 use yew::prelude::*;
 
 use controller::{Blocked, Shared};
@@ -41,28 +39,15 @@ fn query(name: &str) -> Option<String> {
 }
 
 /// What the gadget is doing.
-#[derive(Clone)]
 enum Phase {
     /// Looking for a container.
     Starting,
-    /// Standalone, waiting for the agent's credentials (with the last refusal).
-    SignIn(Option<String>),
+    /// Standalone, waiting for the agent's credentials.
+    SignIn,
     /// Running.
     Running(Shared),
     /// Cannot run (said in words).
     Failed(String),
-}
-
-impl PartialEq for Phase {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Starting, Self::Starting) => true,
-            (Self::SignIn(a), Self::SignIn(b)) => a == b,
-            (Self::Failed(a), Self::Failed(b)) => a == b,
-            (Self::Running(a), Self::Running(b)) => Rc::ptr_eq(a, b),
-            _ => false,
-        }
-    }
 }
 
 /// The Finesse server for a gadget in a container: `scheme://host:hostPort` from the prefs, or
@@ -114,6 +99,9 @@ fn standalone_sign_in(
 ) -> Callback<(String, String)> {
     let (phase, render) = (phase.clone(), render.clone());
     Callback::from(move |(user, password): (String, String)| {
+        if !env::valid_user_id(&user) {
+            return;
+        }
         let base = query("base").unwrap_or_default();
         let locale = Locale::from_tag(&query("locale").unwrap_or_default());
         let auth = Auth::Basic { user: user.clone(), password };
@@ -138,7 +126,7 @@ pub fn app() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 phase.set(match gadgets::connected().await {
                     Ok(hub) => start_in_container(hub, render),
-                    Err(_) => Phase::SignIn(None),
+                    Err(_) => Phase::SignIn,
                 });
             });
         });
@@ -151,20 +139,23 @@ pub fn app() -> Html {
     match &*phase {
         Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
         Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
-        Phase::SignIn(error) => {
+        Phase::SignIn => {
             let on_sign_in = standalone_sign_in(&phase, &render);
-            html! { <SignIn user={query("user").unwrap_or_default()} error={error.clone()} {on_sign_in} /> }
+            let id = query("user").unwrap_or_default();
+            let locale = Locale::from_tag(&query("locale").unwrap_or_default());
+            html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
         }
         Phase::Running(shared) => {
             let blocked = shared.borrow().blocked.clone();
-            let standalone = !shared.borrow().in_container;
+            let standalone = !shared.borrow().in_container();
             match blocked {
                 Some(Blocked::Unauthorized) if standalone => {
                     // Standalone, the credentials were typed here: ask again.
-                    let user = shared.borrow().session.user_id().to_string();
+                    let id = shared.borrow().session.user_id().to_string();
+                    let locale = shared.borrow().locale;
                     let on_sign_in = standalone_sign_in(&phase, &render);
-                    let error = Some("The ID or password is wrong.".to_owned());
-                    html! { <SignIn {user} {error} {on_sign_in} /> }
+                    let error = Some(locale.t("The ID or password is wrong."));
+                    html! { <SignIn {id} {error} id_label="User ID" {locale} {on_sign_in} /> }
                 }
                 _ => html! { <Running shared={shared.clone()} /> },
             }
@@ -275,55 +266,5 @@ fn connection_text(status: &finesse_hub::payload::Status) -> &'static str {
         Status::Unauthorized => "The notification service refused the credentials.",
         Status::Conflict => "Another client took over the notification connection.",
         _ => "Not connected to the notification service.",
-    }
-}
-
-/// Properties of [`SignIn`].
-#[derive(Properties, PartialEq)]
-pub struct SignInProps {
-    /// The id to prefill.
-    pub user: String,
-    /// Why the last attempt failed, if it did.
-    pub error: Option<String>,
-    /// Called with the id and password entered.
-    pub on_sign_in: Callback<(String, String)>,
-}
-
-/// The standalone sign-in form: user id and password, kept in memory only.
-#[function_component(SignIn)]
-pub fn sign_in(props: &SignInProps) -> Html {
-    let user_ref = use_node_ref();
-    let password_ref = use_node_ref();
-    let onsubmit = {
-        let (user_ref, password_ref) = (user_ref.clone(), password_ref.clone());
-        let on_sign_in = props.on_sign_in.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let value = |r: &NodeRef| {
-                r.get()
-                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let user = value(&user_ref).trim().to_owned();
-            let password = value(&password_ref);
-            if env::valid_user_id(&user) {
-                on_sign_in.emit((user, password));
-            }
-        })
-    };
-    html! {
-        <form class="sign-in" aria-label="Sign in" {onsubmit}>
-            if let Some(error) = &props.error {
-                <div class="banner banner-error" role="alert">{ error.clone() }</div>
-            }
-            <label>{ "User ID" }
-                <input ref={user_ref} name="user" autocomplete="username" required=true value={props.user.clone()} />
-            </label>
-            <label>{ "Password" }
-                <input ref={password_ref} name="password" type="password" autocomplete="current-password" />
-            </label>
-            <button type="submit">{ "Sign In" }</button>
-        </form>
     }
 }

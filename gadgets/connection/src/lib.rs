@@ -23,9 +23,8 @@ use finesse_hub::web::{MasterDriver, endpoints};
 use finesse_hub::{Hub, Subscription};
 use finesse_model::UserId;
 use finesse_rest::{Api, Auth, Fetch, Request, Transport, error_of};
+use finesse_ui::SignIn;
 use finesse_xmpp::client::ClientConfig;
-use finesse_xmpp::sasl::base64_decode;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// A user's credentials, in memory only.
@@ -47,12 +46,8 @@ impl std::fmt::Debug for Credentials {
 /// The credentials in Finesse's prefs: `authorization` is base64 of `id:password`. `None` when
 /// it is missing or unreadable, or names another user than the `id` pref (when that is set).
 pub fn credentials_from_prefs(id: &str, authorization: &str) -> Option<Credentials> {
-    let decoded = String::from_utf8(base64_decode(authorization.trim())?).ok()?;
-    let (user, password) = decoded.split_once(':')?;
-    if user.is_empty() || (!id.is_empty() && user != id) {
-        return None;
-    }
-    Some(Credentials { id: user.to_owned(), password: password.to_owned() })
+    gadgets::basic_credential_from_pref(id, authorization)
+        .map(|(id, password)| Credentials { id, password })
 }
 
 /// The connection status in words.
@@ -148,51 +143,6 @@ async fn start(
     Ok(Running { _status: status, _master: master })
 }
 
-/// Properties of [`SignIn`].
-#[derive(Properties, PartialEq)]
-pub struct SignInProps {
-    /// The id to prefill.
-    pub id: String,
-    /// Why the last attempt failed.
-    pub error: Option<String>,
-    /// Called with what was entered.
-    pub on_sign_in: Callback<Credentials>,
-}
-
-/// The sign-in form: id and password, kept in memory only.
-#[function_component(SignIn)]
-pub fn sign_in(props: &SignInProps) -> Html {
-    let id_ref = use_node_ref();
-    let password_ref = use_node_ref();
-    let onsubmit = {
-        let (id_ref, password_ref) = (id_ref.clone(), password_ref.clone());
-        let on_sign_in = props.on_sign_in.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let value =
-                |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let id = value(&id_ref).trim().to_owned();
-            if !id.is_empty() {
-                on_sign_in.emit(Credentials { id, password: value(&password_ref) });
-            }
-        })
-    };
-    html! {
-        <form class="sign-in" aria-label="Sign in to Finesse" {onsubmit}>
-            if let Some(error) = &props.error {
-                <p class="error" role="alert">{ error.clone() }</p>
-            }
-            <label>{ "ID" }
-                <input ref={id_ref} name="id" autocomplete="username" required=true value={props.id.clone()} />
-            </label>
-            <label>{ "Password" }
-                <input ref={password_ref} name="password" type="password" autocomplete="current-password" />
-            </label>
-            <button type="submit">{ "Sign In" }</button>
-        </form>
-    }
-}
-
 /// The gadget's root component.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -259,7 +209,10 @@ pub fn app() -> Html {
     match &*phase {
         Phase::WaitingForHub => html! { <p class="note">{ "Waiting for the container…" }</p> },
         Phase::SignIn { id, error } => {
-            html! { <SignIn id={id.clone()} error={error.clone()} {on_sign_in} /> }
+            let on_sign_in = on_sign_in.reform(|(id, password)| Credentials { id, password });
+            html! {
+                <SignIn id={id.clone()} error={error.clone()} title="Sign in to Finesse" {on_sign_in} />
+            }
         }
         Phase::Starting => html! { <p class="note">{ "Signing in…" }</p> },
         Phase::Running => {
@@ -284,13 +237,8 @@ mod tests {
         let pref = auth.basic_credential().unwrap();
         let c = credentials_from_prefs("1001001", &pref).unwrap();
         assert_eq!((c.id.as_str(), c.password.as_str()), ("1001001", "pa:ss é"));
-        assert_eq!(credentials_from_prefs("", &pref), Some(c.clone()));
         assert!(!format!("{c:?}").contains("pa:ss"));
         assert_eq!(credentials_from_prefs("1001002", &pref), None, "another user's credential");
-        assert_eq!(credentials_from_prefs("1001001", ""), None);
-        assert_eq!(credentials_from_prefs("1001001", "not base64!"), None);
-        assert_eq!(credentials_from_prefs("", "bm9jb2xvbg=="), None, "no colon");
-        assert_eq!(credentials_from_prefs("", "OnB3"), None, "no id");
     }
 
     #[test]

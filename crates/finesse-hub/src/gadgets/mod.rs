@@ -43,6 +43,19 @@ mod sys;
 
 pub use prefs::Prefs;
 
+/// The Basic credential in Finesse's `authorization` pref (base64 of `id:password`, as the
+/// desktop gives it to gadgets) as `(id, password)`. `None` when it is missing or unreadable,
+/// or names another user than the `id` pref (when that is set).
+pub fn basic_credential_from_pref(id: &str, authorization: &str) -> Option<(String, String)> {
+    let decoded =
+        String::from_utf8(finesse_xmpp::sasl::base64_decode(authorization.trim())?).ok()?;
+    let (user, password) = decoded.split_once(':')?;
+    if user.is_empty() || (!id.is_empty() && user != id) {
+        return None;
+    }
+    Some((user.to_owned(), password.to_owned()))
+}
+
 /// The Finesse server's origin from the prefs `scheme`, `host` and `hostPort`; `Ok(None)` when
 /// `host` is empty (the document's own origin is the server then).
 pub fn server_origin(scheme: &str, host: &str, port: &str) -> Result<Option<String>, String> {
@@ -415,6 +428,20 @@ pub mod util {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_come_from_finesses_authorization_pref() {
+        // base64 of "1001001:pa:ss é" (a password may hold colons and any UTF-8).
+        let pref = "MTAwMTAwMTpwYTpzcyDDqQ==";
+        let c = basic_credential_from_pref("1001001", pref).expect("a credential");
+        assert_eq!((c.0.as_str(), c.1.as_str()), ("1001001", "pa:ss é"));
+        assert_eq!(basic_credential_from_pref("", pref), Some(c));
+        assert_eq!(basic_credential_from_pref("1001002", pref), None, "another user's credential");
+        assert_eq!(basic_credential_from_pref("1001001", ""), None);
+        assert_eq!(basic_credential_from_pref("1001001", "not base64!"), None);
+        assert_eq!(basic_credential_from_pref("", "bm9jb2xvbg=="), None, "no colon");
+        assert_eq!(basic_credential_from_pref("", "OnB3"), None, "no id");
+    }
 
     #[test]
     fn the_server_is_the_prefs_origin_or_the_documents() {

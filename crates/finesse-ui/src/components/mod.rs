@@ -7,6 +7,7 @@ pub(crate) mod dial_pad;
 pub(crate) mod elapsed;
 pub(crate) mod make_call;
 pub(crate) mod phone_book;
+pub(crate) mod sign_in;
 pub(crate) mod state_selector;
 pub(crate) mod table;
 
@@ -16,5 +17,6 @@ pub use dial_pad::{DIAL_KEYS, DialPad, DialPadProps};
 pub use elapsed::{Elapsed, ElapsedProps};
 pub use make_call::{MakeCall, MakeCallProps};
 pub use phone_book::{Contact, PhoneBookPicker, PhoneBookPickerProps};
+pub use sign_in::{SignIn, SignInProps};
 pub use state_selector::{StateSelector, StateSelectorProps};
 pub use table::{Column, Table, TableProps};

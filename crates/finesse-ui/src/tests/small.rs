@@ -182,3 +182,28 @@ async fn tables() {
     assert!(dom.by_role("columnheader").iter().all(|h| !h.has("aria-sort")));
     assert!(dom.text().contains("Aucune entrée"));
 }
+
+#[tokio::test]
+async fn sign_in() {
+    use crate::{SignIn, SignInProps};
+    let props = SignInProps {
+        id: "1001001".into(),
+        error: Some("The ID or password is wrong.".into()),
+        id_label: "User ID".into(),
+        title: "Sign in to Finesse".into(),
+        locale: Locale::En,
+        on_sign_in: Callback::noop(),
+    };
+    let dom = dom_of::<SignIn>(props.clone()).await;
+    let form = dom.get("form", "Sign in to Finesse");
+    assert_eq!(form.by_role("alert")[0].text(), "The ID or password is wrong.");
+    assert_eq!(form.labelled("User ID").attr("value"), Some("1001001"));
+    assert_eq!(form.labelled("Password").attr("type"), Some("password"));
+    assert_eq!(form.names("button"), ["Sign In"]);
+    let french = SignInProps { locale: Locale::Fr, error: None, ..props };
+    let dom = dom_of::<SignIn>(french).await;
+    let form = dom.get("form", "Se connecter à Finesse");
+    assert!(form.by_role("alert").is_empty());
+    assert_eq!(form.names("button"), ["Connexion"]);
+    assert_eq!(form.labelled("Identifiant de l’utilisateur").attr("name"), Some("id"));
+}
