@@ -6,11 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, ROOT, launch, startSim, watchErrors } from './lib.mjs';
+import { ARTIFACTS, ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
 
 const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001' };
-const TOKEN = 'e2e-admin-token';
 
 let sim;
 let browser;
@@ -22,7 +21,6 @@ before(async () => {
     agents: [{ id: AGENT.id, set: { wrap_up_on_incoming: '"REQUIRED_WITH_WRAP_UP_DATA"', wrap_up_timer_s: '3' } }],
   });
   sim = await startSim({
-    adminToken: TOKEN,
     args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
   });
   browser = await launch();
@@ -33,27 +31,7 @@ after(async () => {
   await sim?.stop();
 });
 
-/** Polls `fn` until it returns a truthy value (bounded), returning that value. */
-async function until(what, fn, timeout = 20000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function admin(method, pathAndQuery, body) {
-  const res = await fetch(`${sim.url}${pathAndQuery}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}` },
-    body,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${pathAndQuery}: ${res.status} ${text}`);
-  return text.trim();
-}
+const admin = (method, pathAndQuery, body) => sim.adminRequest(method, pathAndQuery, body);
 
 /** A caller in `queue`, offered to the agent (who must be Ready); the dialog id. */
 const injectCall = (variables = {}, queue = '5001', agent = AGENT.id) => admin(
@@ -228,7 +206,7 @@ test('Make a New Call from the dial pad; an illegal state change is refused and 
   const before = await simState();
   const res = await fetch(`${sim.url}/finesse/api/User/${AGENT.id}`, {
     method: 'PUT',
-    headers: { authorization: `Basic ${Buffer.from(`${AGENT.id}:${AGENT.password}`).toString('base64')}`, 'content-type': 'application/xml' },
+    headers: { authorization: basic(AGENT.id, AGENT.password), 'content-type': 'application/xml' },
     body: '<User><state>TALKING</state></User>',
   });
   assert.equal(res.status, 400);

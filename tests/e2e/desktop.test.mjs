@@ -7,24 +7,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { ARTIFACTS, ROOT, launch, startSim, basic, watchErrors } from './lib.mjs';
+import { ARTIFACTS, ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 
 let sim;
 let browser;
 let layouts;
 
 const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001', team: '1' };
-
-/** Polls `fn` until it returns a truthy value (bounded), returning that value. */
-async function until(what, fn, timeout = 20000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function layout(extraConfig = '') {
   return `<finesseLayout xmlns="http://www.cisco.com/vtg/finesse">

@@ -95,20 +95,32 @@ export async function startSim({ args = [], adminToken = 'e2e-admin-token' } = {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the simulator exited (${code})`)); });
   });
-  const admin = async (query) => {
-    const res = await fetch(`${url}/admin/faults?${query}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
-    if (!res.ok) throw new Error(`admin ${query}: ${res.status}`);
+  // An admin endpoint (with the token); the answer's text, trimmed; throws on an error status.
+  const adminRequest = async (method, pathAndQuery, body) => {
+    const res = await fetch(`${url}${pathAndQuery}`, { method, headers: { authorization: `Bearer ${adminToken}` }, body });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${pathAndQuery}: ${res.status} ${text}`);
+    return text.trim();
   };
-  const agents = async () => {
-    const res = await fetch(`${url}/admin/agents`, { headers: { authorization: `Bearer ${adminToken}` } });
-    return Object.fromEntries((await res.text()).trim().split('\n').map((l) => l.split(' ')));
-  };
+  const admin = (query) => adminRequest('POST', `/admin/faults?${query}`);
+  const agents = async () => Object.fromEntries((await adminRequest('GET', '/admin/agents')).split('\n').map((l) => l.split(' ')));
   const stop = () => new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
     child.once('exit', resolve);
     child.kill('SIGTERM');
   });
-  return { url, admin, agents, stop };
+  return { url, admin, adminRequest, agents, stop };
+}
+
+/** Polls `fn` until it returns a truthy value (bounded), returning that value. */
+export async function until(what, fn, timeout = 20000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** `Basic` credentials for fetch calls from a test. */

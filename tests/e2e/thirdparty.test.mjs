@@ -7,23 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, ROOT, launch, startSim, basic, watchErrors } from './lib.mjs';
+import { ARTIFACTS, ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 
 let sim;
 let browser;
 
 const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001', team: '1' };
-
-/** Polls `fn` until it returns a truthy value (bounded), returning that value. */
-async function until(what, fn, timeout = 20000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function putUser(body) {
   const res = await fetch(`${sim.url}/finesse/api/User/${AGENT.id}`, {
