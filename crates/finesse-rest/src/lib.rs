@@ -229,7 +229,14 @@ impl Request {
 
     /// `GET /finesse/api/SystemInfo` (no authentication needed).
     pub fn get_system_info() -> Self {
-        Self::get("/finesse/api/SystemInfo".to_owned())
+        Self::get(SYSTEM_INFO.to_owned())
+    }
+
+    /// Whether the request needs the user's credentials: every one but SystemInfo, which
+    /// clients read before signing in and while the server is out of service. A caller sends
+    /// credentials only where they are needed.
+    pub fn needs_credentials(&self) -> bool {
+        self.path != SYSTEM_INFO
     }
 
     /// `GET /finesse/api/Team/{id}`.
@@ -241,6 +248,8 @@ impl Request {
         Self::new(Method::Get, path)
     }
 }
+
+const SYSTEM_INFO: &str = "/finesse/api/SystemInfo";
 
 /// Why a request failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -410,6 +419,13 @@ impl<T: Transport + ?Sized> Api for T {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_system_info_goes_without_credentials() {
+        assert!(!Request::get_system_info().needs_credentials());
+        assert!(Request::get_user(&UserId::from("1001001")).needs_credentials());
+        assert!(Request::get_phone_books(&UserId::from("1001001")).needs_credentials());
+    }
 
     #[test]
     fn basic_and_bearer_headers() {

@@ -310,10 +310,9 @@ impl Controller {
     }
 }
 
-/// One GET, unauthenticated for SystemInfo.
+/// One GET, with the credentials only where the request needs them.
 async fn get(rest: &Fetch, auth: &Auth, request: &Request) -> Result<(u16, String), RestError> {
-    let auth = (!request.path.ends_with("/SystemInfo")).then_some(auth);
-    rest.send(request, auth).await
+    rest.send(request, request.needs_credentials().then_some(auth)).await
 }
 
 /// Loads (again) everything the session holds, so the screen converges to the server's truth:
