@@ -6,7 +6,8 @@
 #   rustup: the wasm32-unknown-unknown target
 #   cargo:  trunk 0.21.14 and wasm-bindgen-cli at the version in Cargo.lock, into a cache
 #           directory reused by later runs ($FINESSE_TOOLS, default ~/.cache/finesse-gadgets/tools)
-#   npm:    playwright-core and binaryen (wasm-opt) from the committed package-lock.json
+#   npm:    playwright-core, binaryen (wasm-opt) and axe-core (accessibility checks in the e2e
+#           tests) from the committed package-lock.json
 #
 # Nothing downloads a prebuilt binary from outside the package registries: Chromium comes
 # from Debian, wasm-opt from npm, Trunk runs offline (Trunk.toml).
