@@ -1,7 +1,8 @@
 //! The admin endpoint's test control over HTTP: calls injected to a chosen agent with call
 //! variables and a caller number (`POST /admin/calls`), the engine's view of a user's dialogs
-//! (`GET /admin/dialogs?user=`) and the DTMF digits of a dialog (`GET /admin/dialogs/{id}/dtmf`);
-//! the token they need and the answers to bad input.
+//! (`GET /admin/dialogs?user=`), the DTMF digits of a dialog (`GET /admin/dialogs/{id}/dtmf`),
+//! queues assigned while running (`POST /admin/queues`); the token they need and the answers to
+//! bad input.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod support;
@@ -128,4 +129,35 @@ fn bad_input_answers_400_and_unknown_objects_404() {
     assert_eq!(sim.admin("GET", "/admin/dialogs?user=9999999", None).0, 404);
     assert_eq!(sim.admin("GET", "/admin/dialogs", None).0, 400);
     assert_eq!(sim.admin("GET", "/admin/dialogs/424242/dtmf", None).0, 404);
+}
+
+#[test]
+fn a_queue_is_assigned_to_an_agent_and_taken_away_while_running() {
+    let sim = Sim::quiet();
+    let uris = |sim: &Sim| -> Vec<String> {
+        let queues: Queues = sim.get_ok("/finesse/api/User/1001001/Queues", AGENT);
+        queues.iter().filter_map(|q| q.uri.clone()).collect()
+    };
+    assert_eq!(uris(&sim), ["/finesse/api/Queue/5001", "/finesse/api/Queue/5003"]);
+    let add = "/admin/queues?user=1001001&queue=5002&assigned=true";
+    assert_eq!(sim.admin("POST", add, None), (200, String::new()));
+    // Appended to the agent's list.
+    assert_eq!(
+        uris(&sim),
+        ["/finesse/api/Queue/5001", "/finesse/api/Queue/5003", "/finesse/api/Queue/5002"]
+    );
+    let (status, body) = sim.admin("POST", add, None);
+    assert_eq!(status, 400);
+    assert!(body.contains("already serves queue 5002"), "{body}");
+    let remove = "/admin/queues?user=1001001&queue=5001&assigned=false";
+    assert_eq!(sim.admin("POST", remove, None), (200, String::new()));
+    assert_eq!(uris(&sim), ["/finesse/api/Queue/5003", "/finesse/api/Queue/5002"]);
+    for bad in [
+        "/admin/queues?user=1001001&queue=5001",
+        "/admin/queues?user=1001001&queue=5001&assigned=maybe",
+        "/admin/queues?user=nobody&queue=5001&assigned=true",
+        "/admin/queues?user=1001001&queue=9&assigned=true",
+    ] {
+        assert_eq!(sim.admin("POST", bad, None).0, 400, "{bad}");
+    }
 }

@@ -15,6 +15,7 @@
 //! [`Engine::check_invariants`]).
 
 mod actions;
+mod assign;
 mod calls;
 mod config;
 mod dialogs;

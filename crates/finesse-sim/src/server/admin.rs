@@ -16,6 +16,7 @@
 //! | `POST /admin/calls?queue=Q[&agent=U][&from=ANI]` | a caller into queue Q, offered at once to agent U (who must serve Q and be READY) or routed as usual; the body's `name=value` lines are call variables; answers the dialog id |
 //! | `GET /admin/dialogs?user=U` | `dialogId callType participantState` per line: user U's dialogs as the engine has them |
 //! | `GET /admin/dialogs/{id}/dtmf` | the DTMF digits sent on the dialog (empty when none; 404 for an unknown dialog) |
+//! | `POST /admin/queues?user=U&queue=Q&assigned=true\|false` | assigns queue Q to agent U (or takes it away) while running; U's `/finesse/api/User/{id}/Queues` node gets the `post` (or `delete`) notification |
 //!
 //! Answers are `text/plain`: 401 without the token, 400 with a sentence for bad input, 404
 //! for an unknown user or dialog. Query values are URL-encoded (`+` is a space: write `%2B`).
@@ -306,6 +307,49 @@ async fn get_dtmf(
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignQuery {
+    user: Option<String>,
+    queue: Option<String>,
+    assigned: Option<bool>,
+}
+
+async fn post_queue_assignment(
+    State(sim): State<NodeRef>,
+    headers: HeaderMap,
+    query: Result<Query<AssignQuery>, QueryRejection>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let (user, queue, assigned) = match query {
+        Ok(Query(AssignQuery { user: Some(u), queue: Some(q), assigned: Some(a) })) => {
+            (UserId::from(u), QueueId::from(q), a)
+        }
+        Ok(_) => {
+            return text(StatusCode::BAD_REQUEST, "user, queue and assigned are required\n".into());
+        }
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("{}\n", e.body_text())),
+    };
+    let now = sim.now();
+    let result = {
+        let mut guard = sim.lock();
+        let inner = &mut *guard;
+        let result = inner.engine.assign_queue(&user, &queue, assigned, now);
+        inner.flush(now);
+        result
+    };
+    sim.wake.notify_one();
+    match result {
+        Ok(()) => {
+            tracing::info!(%user, %queue, assigned, "queue assignment changed");
+            text(StatusCode::OK, String::new())
+        }
+        Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n")),
+    }
+}
+
 /// The `/admin` routes.
 pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
@@ -314,6 +358,7 @@ pub(crate) fn routes() -> Router<NodeRef> {
         .route("/admin/calls", post(post_call))
         .route("/admin/dialogs", get(get_dialogs))
         .route("/admin/dialogs/{id}/dtmf", get(get_dtmf))
+        .route("/admin/queues", post(post_queue_assignment))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! injected calls (`inject.rs`), plus the living demo scenario, simulated agents and
 //! determinism (`living.rs`).
 
+mod assign;
 mod chaos;
 mod dialogs;
 mod inject;
