@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::container::{ContainerHub, Frame, FrameEvent};
 use crate::layout::{GadgetEntry, render_url};
 use crate::master::MasterHandle;
-use crate::session::{Session, sign_out};
+use crate::session::{DesktopLocale, Session, desktop_locale, sign_out};
 
 /// Properties of [`Desktop`].
 #[derive(Properties, PartialEq)]
@@ -38,7 +38,7 @@ fn banner(status: &str) -> Html {
 
 /// The public prefs every gadget gets (as `up_` parameters): what finesse.js and the Cisco
 /// samples read (OPENSOCIAL.md §6.7). The credential is not among them.
-pub fn public_prefs(session: &Session) -> Vec<(String, String)> {
+pub fn public_prefs(session: &Session, locale: &DesktopLocale) -> Vec<(String, String)> {
     let location = web_sys::window().map(|w| w.location());
     let get = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
         location.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
@@ -67,9 +67,9 @@ pub fn public_prefs(session: &Session) -> Vec<(String, String)> {
         // REST API is `localhost` on the same port (as on a Finesse node).
         ("restHost".to_owned(), "localhost".to_owned()),
         ("localhostPort".to_owned(), port),
-        ("locale".to_owned(), "en_US".to_owned()),
-        ("language".to_owned(), "en".to_owned()),
-        ("country".to_owned(), "US".to_owned()),
+        ("locale".to_owned(), locale.tag.clone()),
+        ("language".to_owned(), locale.language.clone()),
+        ("country".to_owned(), locale.country.clone()),
         ("clientDriftInMillis".to_owned(), "0".to_owned()),
     ];
     if matches!(session.auth, finesse_rest::Auth::Bearer(_)) {
@@ -154,7 +154,9 @@ pub fn desktop(props: &DesktopProps) -> Html {
     };
     let render_origin =
         session.layout.gadget_origin.clone().unwrap_or_else(|| session.origin.clone());
-    let public = Rc::new(public_prefs(session));
+    // The desktop's language, as Cisco's desktop takes it: `?locale=fr_FR`.
+    let locale = Rc::new(desktop_locale(crate::query("locale")));
+    let public = Rc::new(public_prefs(session, &locale));
     let private = Rc::new(private_prefs(session));
     let frame = |g: &GadgetEntry| {
         html! {
@@ -239,7 +241,11 @@ pub fn gadget_frame(props: &GadgetFrameProps) -> Html {
                 prefs.push((name, value));
             }
         }
-        let uri = render_url(&props.render_origin, &entry, &prefs, "en", "US");
+        let pref = |name: &str| {
+            props.public.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+        };
+        let uri =
+            render_url(&props.render_origin, &entry, &prefs, &pref("language"), &pref("country"));
         let private = props.private.clone();
         use_effect_with(entry.clone(), move |_| {
             let client_id = format!("finesse_gadget_{}", entry.mid);

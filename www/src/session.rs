@@ -53,6 +53,49 @@ pub fn layout_name(query: Option<String>) -> String {
         .unwrap_or_else(|| "default".to_owned())
 }
 
+/// The desktop's language, from `?locale=` as on Cisco's desktop (`fr_FR`, `en_US`; `fr-CA` is
+/// read as `fr_CA`): what the gadgets get in their `locale`, `language` and `country` prefs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesktopLocale {
+    /// `language_COUNTRY`, e.g. `fr_FR`.
+    pub tag: String,
+    /// The language, e.g. `fr`.
+    pub language: String,
+    /// The country, e.g. `FR`.
+    pub country: String,
+}
+
+/// The locale from `?locale=`: two or three letters, optionally `_` or `-` and a two-letter
+/// country; anything else (or nothing) gives `en_US`. A language alone gets no country.
+pub fn desktop_locale(query: Option<String>) -> DesktopLocale {
+    let parsed = query.and_then(|q| {
+        let (language, country) = match q.trim().split_once(['_', '-']) {
+            Some((l, c)) => (l.to_owned(), Some(c.to_owned())),
+            None => (q.trim().to_owned(), None),
+        };
+        let letters = |s: &str, lengths: &[usize]| {
+            lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+        };
+        if !letters(&language, &[2, 3]) || country.as_deref().is_some_and(|c| !letters(c, &[2])) {
+            return None;
+        }
+        Some((language.to_ascii_lowercase(), country.map(|c| c.to_ascii_uppercase())))
+    });
+    match parsed {
+        Some((language, Some(country))) => {
+            DesktopLocale { tag: format!("{language}_{country}"), language, country }
+        }
+        Some((language, None)) => {
+            DesktopLocale { tag: language.clone(), language, country: String::new() }
+        }
+        None => DesktopLocale {
+            tag: "en_US".to_owned(),
+            language: "en".to_owned(),
+            country: "US".to_owned(),
+        },
+    }
+}
+
 /// Signs in: GET the user (checks the credentials), PUT LOGIN with the extension when the user
 /// is signed out, GET SystemInfo, read `layouts/<layout>.xml` next to the desktop page.
 pub async fn sign_in(
@@ -112,6 +155,29 @@ pub async fn sign_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_locale_comes_from_the_query_in_finesse_form() {
+        let fr = desktop_locale(Some("fr_FR".into()));
+        assert_eq!(
+            (fr.tag.as_str(), fr.language.as_str(), fr.country.as_str()),
+            ("fr_FR", "fr", "FR")
+        );
+        assert_eq!(desktop_locale(Some("fr-ca".into())).tag, "fr_CA");
+        let de = desktop_locale(Some("de".into()));
+        assert_eq!((de.tag.as_str(), de.country.as_str()), ("de", ""));
+        for bad in [
+            None,
+            Some(String::new()),
+            Some("x".into()),
+            Some("fr_FRA".into()),
+            Some("f1_FR".into()),
+            Some("fr_FR&x=1".into()),
+            Some("\"><script>".into()),
+        ] {
+            assert_eq!(desktop_locale(bad).tag, "en_US");
+        }
+    }
 
     #[test]
     fn layout_names_cannot_leave_the_layouts_folder() {
