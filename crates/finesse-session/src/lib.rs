@@ -61,6 +61,7 @@
 mod clock;
 mod failure;
 mod intent;
+pub mod queues;
 mod request_id;
 mod session;
 mod view;
