@@ -1,11 +1,11 @@
-// The call control gadget, built by Trunk into dist/call-control, standalone (no container: it
+// The call control gadget (dist/call-control, with the shared module in dist/shared), standalone (no container: it
 // asks for credentials itself) against static REST fixtures, in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, ARTIFACTS, serve, launch, watchErrors } from './lib.mjs';
 
-const DIST = path.join(ROOT, 'dist/call-control');
+const DIST = path.join(ROOT, 'dist');
 
 const user = (id, first, state, reasonLabel) => `<User>
   <uri>/finesse/api/User/${id}</uri><roles><role>Agent</role></roles>
@@ -37,7 +37,7 @@ const authorized = (route) => (req, url) => {
 
 /** Opens the gadget standalone and signs in as `user`. */
 async function signIn(page, user, password = 'secret pw') {
-  await page.goto(`${server.url}/?user=${user}`);
+  await page.goto(`${server.url}/call-control/?user=${user}`);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign In' }).click();
 }

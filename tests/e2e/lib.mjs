@@ -31,7 +31,7 @@ export async function serve(dir, routes = {}, port = 0) {
       res.end(route.body ?? '');
       return;
     }
-    const rel = url.pathname === '/' ? '/index.html' : decodeURIComponent(url.pathname);
+    const rel = decodeURIComponent(url.pathname) + (url.pathname.endsWith('/') ? 'index.html' : '');
     const file = path.join(dir, path.normalize(rel));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
