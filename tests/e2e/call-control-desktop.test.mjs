@@ -6,13 +6,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
+import { ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
-
-const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001' };
+import { AGENT, agentHelpers, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
 
 let sim;
 let browser;
+let admin;
+let injectCall;
+let simDialogs;
+let simState;
+let signIn;
+let expectState;
+let ready;
 
 before(async () => {
   const file = await scenario({
@@ -23,6 +29,7 @@ before(async () => {
   sim = await startSim({
     args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
   });
+  ({ admin, injectCall, simDialogs, simState, signIn, expectState, ready } = agentHelpers(sim));
   browser = await launch();
 });
 
@@ -30,74 +37,6 @@ after(async () => {
   await browser?.close();
   await sim?.stop();
 });
-
-const admin = (method, pathAndQuery, body) => sim.adminRequest(method, pathAndQuery, body);
-
-/** A caller in `queue`, offered to the agent (who must be Ready); the dialog id. */
-const injectCall = (variables = {}, queue = '5001', agent = AGENT.id) => admin(
-  'POST',
-  `/admin/calls?queue=${queue}&agent=${agent}`,
-  Object.entries(variables).map(([k, v]) => `${k}=${v}`).join('\n'),
-);
-
-/** The simulator's truth: the agent's dialogs as `{ id, type, state }`. */
-async function simDialogs(user = AGENT.id) {
-  const text = await admin('GET', `/admin/dialogs?user=${user}`);
-  return text ? text.split('\n').map((l) => { const [id, type, state] = l.split(' '); return { id, type, state }; }) : [];
-}
-
-async function simState(user = AGENT.id) {
-  return (await sim.agents())[user];
-}
-
-/** Signs in to our desktop with the default layout; the call control gadget's frame. */
-async function signIn(page) {
-  await page.goto(`${sim.url}/desktop/`);
-  await page.getByLabel('ID').fill(AGENT.id);
-  await page.getByLabel('Password').fill(AGENT.password);
-  await page.getByLabel('Extension').fill(AGENT.extension);
-  await page.getByRole('button', { name: 'Sign In' }).click();
-  await page.getByTestId('signed-in-user').waitFor({ timeout: 15000 });
-  const handle = await page.waitForSelector('iframe[name^="finesse_gadget_0"]', { timeout: 15000 });
-  const gadget = await handle.contentFrame();
-  await gadget.getByTestId('agent-state').waitFor({ timeout: 20000 });
-  return gadget;
-}
-
-const stateText = (gadget) => gadget.getByTestId('agent-state').textContent();
-
-async function expectState(gadget, label, simValue) {
-  await until(`the gadget to show ${label}`, async () => (await stateText(gadget)).startsWith(label));
-  if (simValue) await until(`the simulator to say ${simValue}`, async () => (await simState()) === simValue);
-}
-
-/** The card of the call with `dialog` id. */
-const card = (gadget, dialog) => gadget.locator(`[data-dialog-id="${dialog}"]`);
-
-async function callStatus(gadget, dialog, status) {
-  await until(`call ${dialog} to be ${status}`,
-    async () => (await card(gadget, dialog).getByTestId('call-status').textContent().catch(() => '')) === status);
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `call-control-${name}.png`), fullPage: true });
-}
-
-async function ready(gadget) {
-  await gadget.getByRole('button', { name: 'Ready', exact: true }).click();
-  await expectState(gadget, 'Ready', 'READY');
-}
-
-/** Picks a reason from the Not Ready (or Sign Out) menu with the keyboard. */
-async function chooseReason(gadget, group, reason) {
-  const button = gadget.getByRole('button', { name: group, exact: true });
-  await button.focus();
-  await button.press('Enter');
-  const item = gadget.getByRole('menuitem', { name: reason, exact: true });
-  await item.waitFor();
-  await item.focus();
-  await item.press('Enter');
-}
 
 test('an inbound call: answer, hold, retrieve, consult another agent, transfer', async () => {
   const page = await browser.newPage();
