@@ -8,8 +8,10 @@ pub(crate) mod elapsed;
 pub(crate) mod make_call;
 pub(crate) mod phone_book;
 pub(crate) mod sign_in;
+pub(crate) mod sparkline;
 pub(crate) mod state_selector;
 pub(crate) mod table;
+pub(crate) mod threshold_alerts;
 
 pub use banner::{Banner, BannerKind, BannerProps, Toast, Toasts, ToastsProps};
 pub use call_card::{CallCard, CallCardProps};
@@ -18,5 +20,7 @@ pub use elapsed::{Elapsed, ElapsedProps};
 pub use make_call::{MakeCall, MakeCallProps};
 pub use phone_book::{Contact, PhoneBookPicker, PhoneBookPickerProps};
 pub use sign_in::{SignIn, SignInProps};
+pub use sparkline::{Sparkline, SparklineProps, sparkline_points, sparkline_summary};
 pub use state_selector::{StateSelector, StateSelectorProps};
 pub use table::{Column, Table, TableProps};
+pub use threshold_alerts::{ThresholdAlerts, ThresholdAlertsProps, alert_text};

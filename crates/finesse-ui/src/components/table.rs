@@ -31,13 +31,25 @@ pub struct TableProps {
     /// The language of the texts.
     #[prop_or_default]
     pub locale: Locale,
+    /// A class per row (e.g. a threshold reached); rows without one have none.
+    #[prop_or_default]
+    pub row_classes: Vec<String>,
+    /// A last column that is not sorted by: its header text and one cell of markup per row
+    /// (e.g. a sparkline).
+    #[prop_or_default]
+    pub trailing: Option<(String, Vec<Html>)>,
+    /// A totals row in the table's footer, one text per column (the first is its header).
+    #[prop_or_default]
+    pub totals: Option<Vec<String>>,
 }
 
 /// A `<table>` with a caption, a header row of buttons that ask for sorting (`aria-sort` on the
-/// sorted column's `<th>`), and the rows as text. Without rows it says so.
+/// sorted column's `<th>`), and the rows as text, optionally a last column of markup and a
+/// totals row. Without rows it says so.
 #[component]
 pub fn Table(props: &TableProps) -> Html {
     let l = props.locale;
+    let width = (props.columns.len() + usize::from(props.trailing.is_some())).max(1);
     html! {
         <table class="data-table">
             <caption>{ props.caption.clone() }</caption>
@@ -60,20 +72,44 @@ pub fn Table(props: &TableProps) -> Html {
                             </th>
                         }
                     }) }
+                    if let Some((label, _)) = &props.trailing {
+                        <th scope="col">{ label.clone() }</th>
+                    }
                 </tr>
             </thead>
             <tbody>
                 if props.rows.is_empty() {
                     <tr>
-                        <td class="empty" colspan={props.columns.len().max(1).to_string()}>
+                        <td class="empty" colspan={width.to_string()}>
                             { l.t("No entries") }
                         </td>
                     </tr>
                 }
-                { for props.rows.iter().map(|row| html! {
-                    <tr>{ for row.iter().map(|cell| html! { <td>{ cell.clone() }</td> }) }</tr>
+                { for props.rows.iter().enumerate().map(|(i, row)| {
+                    let class = props.row_classes.get(i).filter(|c| !c.is_empty()).cloned();
+                    let trailing = props.trailing.as_ref().map(|(_, cells)| {
+                        cells.get(i).cloned().unwrap_or_default()
+                    });
+                    html! {
+                        <tr {class}>
+                            { for row.iter().map(|cell| html! { <td>{ cell.clone() }</td> }) }
+                            if let Some(cell) = trailing { <td>{ cell }</td> }
+                        </tr>
+                    }
                 }) }
             </tbody>
+            if let Some(totals) = &props.totals {
+                <tfoot>
+                    <tr class="totals">
+                        { for totals.iter().enumerate().map(|(i, cell)| if i == 0 {
+                            html! { <th scope="row">{ cell.clone() }</th> }
+                        } else {
+                            html! { <td>{ cell.clone() }</td> }
+                        }) }
+                        if props.trailing.is_some() { <td></td> }
+                    </tr>
+                </tfoot>
+            }
         </table>
     }
 }

@@ -5,6 +5,7 @@
 mod call_card;
 mod dom;
 mod make_call;
+mod queues;
 mod small;
 mod state_selector;
 mod theme;

@@ -150,6 +150,9 @@ fn table(sort: Option<(usize, bool)>, rows: Vec<Vec<String>>) -> TableProps {
         sort,
         on_sort: Callback::noop(),
         locale: Locale::En,
+        row_classes: Vec::new(),
+        trailing: None,
+        totals: None,
     }
 }
 
