@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use finesse_model::{CallVariable, DeploymentType, DialogId, ReasonCodeId};
+use finesse_model::{
+    AgentState, CallVariable, DeploymentType, DialogId, Extension, ReasonCodeId, UserId,
+};
 
 /// An agent action.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +77,29 @@ pub enum Intent {
         /// The variables to set.
         variables: Vec<CallVariable>,
     },
+    /// Supervisor: change a team member's state (READY, NOT_READY or LOGOUT; Finesse gives a
+    /// forced Not Ready its own system reason code).
+    SetAgentState {
+        /// The team member.
+        agent: UserId,
+        /// READY, NOT_READY or LOGOUT.
+        state: AgentState,
+    },
+    /// Supervisor: silently monitor the agent on `extension` (the supervisor must be Not Ready
+    /// and on no call).
+    SilentMonitor {
+        /// The monitored agent's extension.
+        extension: Extension,
+    },
+    /// Supervisor: barge in on the call monitored by the silent monitor dialog (`BARGE_CALL`).
+    Barge(DialogId),
+    /// Supervisor: drop a participant from a conference (`PARTICIPANT_DROP`).
+    DropParticipant {
+        /// The conference.
+        dialog: DialogId,
+        /// The participant's address (an extension or a caller's number).
+        target: String,
+    },
 }
 
 impl Intent {
@@ -91,10 +116,15 @@ impl Intent {
             | Self::SingleStepTransfer { dialog: d, .. }
             | Self::SendDtmf { dialog: d, .. }
             | Self::WrapUpReason { dialog: d, .. }
-            | Self::UpdateCallVariables { dialog: d, .. } => Some(d),
-            Self::Ready | Self::NotReady { .. } | Self::SignOut { .. } | Self::MakeCall { .. } => {
-                None
-            }
+            | Self::UpdateCallVariables { dialog: d, .. }
+            | Self::Barge(d)
+            | Self::DropParticipant { dialog: d, .. } => Some(d),
+            Self::Ready
+            | Self::NotReady { .. }
+            | Self::SignOut { .. }
+            | Self::MakeCall { .. }
+            | Self::SetAgentState { .. }
+            | Self::SilentMonitor { .. } => None,
         }
     }
 

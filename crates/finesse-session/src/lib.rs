@@ -63,6 +63,7 @@ mod failure;
 mod intent;
 pub mod queues;
 mod request_id;
+pub mod roster;
 mod session;
 mod view;
 

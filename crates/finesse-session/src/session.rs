@@ -165,6 +165,8 @@ pub enum Refusal {
     NotOffered(Action),
     /// A new call cannot be made in the agent's state.
     CannotMakeCall,
+    /// Silent monitoring needs the supervisor Not Ready and on no call.
+    CannotMonitor,
     /// The number cannot be dialed.
     BadNumber(DialError),
     /// Something typed is not valid (DTMF digits, wrap-up reason, call variables).
@@ -188,6 +190,9 @@ impl std::fmt::Display for Refusal {
                 write!(f, "{} is not possible on this call now", action_word(action))
             }
             Self::CannotMakeCall => f.write_str("a call cannot be made in your current state"),
+            Self::CannotMonitor => {
+                f.write_str("you must be Not Ready and on no call to monitor an agent")
+            }
             Self::BadNumber(e) => e.fmt(f),
             Self::BadInput(why) => f.write_str(why),
             Self::TooManyRequests => f.write_str("too many requests are waiting for an answer"),
@@ -210,6 +215,8 @@ fn action_word(action: &Action) -> &'static str {
         Action::TransferSst => "Direct transfer",
         Action::SendDtmf => "The keypad",
         Action::UpdateCallData => "Changing call data",
+        Action::BargeCall => "Barge In",
+        Action::ParticipantDrop => "Dropping a participant",
         _ => "That action",
     }
 }
@@ -760,6 +767,18 @@ impl Session {
             Intent::SendDtmf { .. } => "send the digits".to_owned(),
             Intent::WrapUpReason { .. } => "set the wrap-up reason".to_owned(),
             Intent::UpdateCallVariables { .. } => "update the call variables".to_owned(),
+            Intent::SetAgentState { agent, state } => match state {
+                AgentState::Ready => format!("make agent {} Ready", short(agent.as_str())),
+                AgentState::Logout => format!("sign agent {} out", short(agent.as_str())),
+                _ => format!("make agent {} Not Ready", short(agent.as_str())),
+            },
+            Intent::SilentMonitor { extension } => {
+                format!("monitor extension {}", short(extension.as_str()))
+            }
+            Intent::Barge(_) => "barge in on the call".to_owned(),
+            Intent::DropParticipant { target, .. } => {
+                format!("drop {} from the conference", short(target))
+            }
         }
     }
 
@@ -823,8 +842,60 @@ impl Session {
                 let known = self.dialogs.iter().filter_map(Dialog::dialog_id).collect();
                 Ok((request, Expect::NewCall { to, known }))
             }
+            Intent::SetAgentState { agent, state } => {
+                self.user.as_ref().ok_or(Refusal::NotSignedIn)?;
+                let body = match state {
+                    AgentState::Logout => UserRequest::sign_out(None, false),
+                    AgentState::Ready | AgentState::NotReady => {
+                        UserRequest::state(state.clone(), None)
+                    }
+                    _ => return Err(Refusal::StateNotAllowed(StateChangeError::NotSettable)),
+                };
+                // The team member's User node is not the session's: the HTTP answer tells.
+                Ok((Request::put_user(agent, &body).map_err(encode)?, Expect::Http))
+            }
+            Intent::SilentMonitor { extension } => {
+                let ext = self.extension().ok_or(Refusal::NotSignedIn)?;
+                let state = self.state().ok_or(Refusal::NotSignedIn)?;
+                if *state != AgentState::NotReady || self.on_a_call() {
+                    return Err(Refusal::CannotMonitor);
+                }
+                let to = extension.as_str().trim();
+                if to.is_empty() || to == ext.as_str() {
+                    return Err(Refusal::BadNumber(DialError::OwnExtension));
+                }
+                let body = DialogRequest::silent_monitor(ext, extension);
+                let request = Request::post_dialog(&self.user_id, &body).map_err(encode)?;
+                let known = self.dialogs.iter().filter_map(Dialog::dialog_id).collect();
+                Ok((request, Expect::NewCall { to: to.to_owned(), known }))
+            }
+            Intent::Barge(id) => {
+                let ext = self.extension().ok_or(Refusal::NotSignedIn)?;
+                let dialog = self.dialog(id).ok_or_else(|| Refusal::NoSuchCall(id.clone()))?;
+                if !dialog.actions_for(ext.as_str()).contains(&Action::BargeCall) {
+                    return Err(Refusal::NotOffered(Action::BargeCall));
+                }
+                // The monitored agent is the silent monitor call's destination.
+                let agent = dialog
+                    .to_address
+                    .clone()
+                    .map(Extension::from)
+                    .ok_or(Refusal::NotOffered(Action::BargeCall))?;
+                let uri = format!("/finesse/api/Dialog/{id}");
+                let body = DialogRequest::barge(ext, &agent, &uri);
+                Ok((Request::post_dialog(&self.user_id, &body).map_err(encode)?, Expect::Http))
+            }
             _ => self.build_dialog_request(intent, &deployment),
         }
+    }
+
+    /// Whether the user has a call leg that is not over (ringing, dialing, active, held…).
+    fn on_a_call(&self) -> bool {
+        self.dialogs.iter().any(|d| {
+            self.own_participant(d)
+                .and_then(|p| p.state.as_ref())
+                .is_some_and(|s| !ENDED.contains(s))
+        })
     }
 
     /// A request on one of the agent's dialogs.
@@ -919,10 +990,21 @@ impl Session {
                 validate_call_variables(variables, deployment).map_err(Refusal::BadInput)?;
                 (DialogRequest::update_call_data(None, variables.clone()), Expect::RequestId)
             }
+            Intent::DropParticipant { target, .. } => {
+                offered(Action::ParticipantDrop)?;
+                let target = target.trim();
+                if target.is_empty() {
+                    return Err(Refusal::BadInput("say which participant to drop".to_owned()));
+                }
+                (DialogRequest::participant_drop(&Extension::from(target)), Expect::Http)
+            }
             Intent::Ready
             | Intent::NotReady { .. }
             | Intent::SignOut { .. }
-            | Intent::MakeCall { .. } => {
+            | Intent::MakeCall { .. }
+            | Intent::SetAgentState { .. }
+            | Intent::SilentMonitor { .. }
+            | Intent::Barge(_) => {
                 return Err(Refusal::NotSignedIn);
             }
         };

@@ -137,6 +137,10 @@ pub struct CallControls {
     pub wrap_up: bool,
     /// Edit call variables (`UPDATE_CALL_DATA`).
     pub update_call_data: bool,
+    /// Barge in on the monitored call (`BARGE_CALL`, a supervisor's silent monitor call).
+    pub barge: bool,
+    /// Drop another participant from the conference (`PARTICIPANT_DROP`, a supervisor).
+    pub drop_participant: bool,
 }
 
 impl CallControls {
@@ -156,6 +160,8 @@ impl CallControls {
             keypad: has(Action::SendDtmf),
             wrap_up: has(Action::UpdateCallData) && wrap_up_allowed,
             update_call_data: has(Action::UpdateCallData),
+            barge: has(Action::BargeCall),
+            drop_participant: has(Action::ParticipantDrop),
         }
     }
 }

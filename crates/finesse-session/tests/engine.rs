@@ -108,6 +108,8 @@ struct Rig {
     now: Millis,
     sessions: Vec<Session>,
     seq: u64,
+    /// A supervisor's team roster, fed the same notifications.
+    roster: finesse_session::roster::Roster,
 }
 
 fn ix(who: &str) -> usize {
@@ -126,6 +128,7 @@ impl Rig {
             now: T0,
             sessions: AGENTS.iter().map(|a| Session::new(UserId::from(*a))).collect(),
             seq: 0,
+            roster: finesse_session::roster::Roster::default(),
         }
     }
 
@@ -209,6 +212,7 @@ impl Rig {
             for s in &mut self.sessions {
                 s.apply_update(&n.node, &update, self.now);
             }
+            self.roster.apply_update(&n.node, &update);
         }
     }
 
@@ -712,4 +716,95 @@ fn every_state_the_flows_reach_agrees_on_uccx_too() {
 
 fn lunch() -> ReasonCodeId {
     ReasonCodeId::from("1")
+}
+
+/// The roster agrees with `GET Team` member by member: state, reason, pending state,
+/// extension and state change time.
+fn check_roster(r: &Rig, supervisor: &str) {
+    let team = r.e.get_team(&r.p(supervisor), &"1".into(), true).expect("the team");
+    let users = team.users.map(|u| u.users).unwrap_or_default();
+    assert_eq!(r.roster.members().len(), users.len());
+    for u in &users {
+        let truth = finesse_session::roster::Member::from_user(u).expect("a member");
+        assert_eq!(r.roster.member(&truth.id), Some(&truth));
+    }
+}
+
+#[test]
+fn a_supervisor_forces_states_monitors_barges_and_drops() {
+    use finesse_session::roster::{SupervisorContext, member_actions};
+    let toml = format!("{CCE}supervises = [\"1\"]\n");
+    let mut r = Rig::new(&toml);
+    r.sign_in("1001");
+    r.sign_in("1002");
+    r.sign_in("1003");
+    let team = r.e.get_team(&r.p("1003"), &"1".into(), true).expect("the team");
+    r.roster.apply_team(team, true);
+    check_roster(&r, "1003");
+    fn allowed(r: &Rig, who: &str) -> finesse_session::roster::MemberActions {
+        let s = r.s("1003");
+        let sup =
+            SupervisorContext { id: "1003", state: s.state(), on_a_call: !s.dialogs().is_empty() };
+        member_actions(r.roster.member(who).expect(who), sup)
+    }
+
+    // Force Not Ready: offered for a Ready agent, done by the engine.
+    r.act("1001", Intent::Ready).expect("ready");
+    check_roster(&r, "1003");
+    assert!(allowed(&r, "1001").not_ready && !allowed(&r, "1001").ready);
+    let force = Intent::SetAgentState { agent: "1001".into(), state: AgentState::NotReady };
+    r.act("1003", force.clone()).expect("force Not Ready");
+    assert_eq!(completed(&r.events("1003")), [&force]);
+    assert_eq!(r.roster.member("1001").unwrap().state, Some(AgentState::NotReady));
+    assert_eq!(r.roster.member("1001").unwrap().reason.as_deref(), Some("Supervisor Initiated"));
+    check_roster(&r, "1003");
+    // A state the rules refuse is an error from the server, in words.
+    r.act("1003", force.clone()).expect("sent");
+    let ev = r.events("1003");
+    assert_eq!(failed(&ev).len(), 1, "{ev:?}");
+    assert!(!allowed(&r, "1001").not_ready);
+
+    // Silent monitor a talking agent; the monitor call offers Barge In and End.
+    r.act("1001", Intent::Ready).expect("ready");
+    r.tick(1_000);
+    let call = r.e.inject_call(&"10".into(), &[], r.now).expect("a call");
+    r.deliver();
+    r.act("1001", Intent::Answer(call.clone())).expect("answer");
+    check_roster(&r, "1003");
+    assert!(allowed(&r, "1001").monitor);
+    assert!(!allowed(&r, "1001").ready && allowed(&r, "1001").sign_out);
+    let monitor = Intent::SilentMonitor { extension: "1001".into() };
+    r.act("1003", monitor.clone()).expect("monitor");
+    r.tick(500);
+    assert!(completed(&r.events("1003")).contains(&&monitor));
+    let calls = r.s("1003").calls(r.now);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(calls[0].controls.barge && calls[0].controls.end, "{:?}", calls[0].controls);
+    assert!(!allowed(&r, "1002").monitor, "already on a call");
+    // Refused before sending: monitoring again while on the monitor call.
+    assert_eq!(r.act("1003", monitor), Err(Refusal::CannotMonitor));
+
+    // Barge in: the supervisor joins the original call, which offers dropping a participant.
+    let sm = calls[0].id.clone();
+    r.act("1003", Intent::Barge(sm)).expect("barge");
+    r.tick(500);
+    r.check_converged("1003");
+    let calls = r.s("1003").calls(r.now);
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].id, call);
+    assert!(calls[0].controls.drop_participant, "{:?}", calls[0].controls);
+    r.act("1003", Intent::DropParticipant { dialog: call.clone(), target: "1001".into() })
+        .expect("drop the agent");
+    r.tick(500);
+    let ev = r.events("1003");
+    assert!(failed(&ev).is_empty(), "{ev:?}");
+    r.check_converged("1003");
+    r.check_converged("1001");
+
+    // Sign Out a Not Ready agent.
+    assert!(allowed(&r, "1002").sign_out);
+    r.act("1003", Intent::SetAgentState { agent: "1002".into(), state: AgentState::Logout })
+        .expect("sign out");
+    assert_eq!(r.roster.member("1002").unwrap().state, Some(AgentState::Logout));
+    check_roster(&r, "1003");
 }

@@ -14,7 +14,7 @@ use finesse_session::{
 };
 use finesse_ui::{
     CallCard, CallCardProps, Contact, Locale, MakeCall, MakeCallProps, SignIn, SignInProps,
-    StateSelector, StateSelectorProps,
+    StateSelector, StateSelectorProps, VirtualTable, VirtualTableProps,
 };
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::wasm_bindgen::JsCast;
@@ -224,6 +224,8 @@ fn call() -> CallView {
             keypad: true,
             wrap_up: true,
             update_call_data: true,
+            barge: false,
+            drop_participant: false,
         },
         busy: false,
         data: CallData {
@@ -412,4 +414,55 @@ async fn signing_in_never_submits_the_form_to_a_url() {
     assert_eq!(*entered.borrow(), [("1001001".to_owned(), "s3cret pw".to_owned())]);
     let after = web_sys::window().expect("a window").location().href().expect("a URL");
     assert_eq!(after, before, "the browser did not submit the form");
+}
+
+/// 2,000 rows: scrolling renders the rows in view, never all of them.
+#[wasm_bindgen_test]
+async fn the_virtual_table_scrolls_through_two_thousand_rows() {
+    let (rendered, on_rendered) = recorder::<usize>();
+    let props = VirtualTableProps {
+        caption: "Team Members".into(),
+        columns: vec![finesse_ui::Column { key: "name".into(), label: "Name".into() }],
+        row_count: 2000,
+        render_row: Callback::from(|i: usize| yew::html! { <td>{ format!("Agent {i}") }</td> }),
+        row_key: Callback::from(|i: usize| format!("a{i}")),
+        row_height: 30,
+        height: 300,
+        sort: None,
+        on_sort: Callback::noop(),
+        on_rendered: Some(on_rendered),
+        locale: Locale::En,
+    };
+    let root = mount::<VirtualTable>(props);
+    settle().await;
+    let rows = |root: &Element| {
+        let list = root.query_selector_all("tbody tr:not(.spacer)").expect("a list");
+        (0..list.length()).filter_map(|i| list.get(i)?.text_content()).collect::<Vec<_>>()
+    };
+    let first = rows(&root);
+    assert_eq!(first.first().map(String::as_str), Some("Agent 0"));
+    assert!(first.len() < 40, "{} rows rendered", first.len());
+    let scroller = root.query_selector(".virtual-table").expect("ok").expect("the scroller");
+    // The whole height is there to scroll through.
+    assert!(scroller.scroll_height() >= 2000 * 30, "{}", scroller.scroll_height());
+    for target in [1000usize, 1990, 10] {
+        scroller.set_scroll_top(i32::try_from(target * 30).expect("fits"));
+        scroller.dispatch_event(&Event::new("scroll").expect("an event")).expect("dispatched");
+        settle().await;
+        let now = rows(&root);
+        let wanted = format!("Agent {target}");
+        assert!(now.contains(&wanted), "{wanted} in {now:?}");
+        assert!(now.len() < 40, "{} rows rendered", now.len());
+    }
+    assert!(rendered.borrow().iter().all(|n| *n < 40), "{:?}", rendered.borrow());
+}
+
+#[wasm_bindgen_test]
+fn the_document_gets_a_title() {
+    finesse_ui::set_document_title("Contrôle des appels <1>");
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    assert_eq!(document.title(), "Contrôle des appels <1>");
+    // As text: no element was made of it.
+    let title = document.query_selector("head > title").expect("ok").expect("a title");
+    assert_eq!(title.child_element_count(), 0);
 }

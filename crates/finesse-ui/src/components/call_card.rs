@@ -446,6 +446,24 @@ fn controls(props: &CallCardProps, ui: &UseReducerHandle<CardUi>, refs: &CardRef
             if c.conference { { action(l.tr("Conference"), "conference", Intent::Conference) } }
             if c.keypad { { toggle(l.tr("Keypad"), Panel::Keypad, &refs.keypad) } }
             { edit }
+            if c.barge { { action(l.tr("Barge In"), "barge", Intent::Barge) } }
+            if c.drop_participant {
+                { for call.parties.iter().map(|party| {
+                    let on_intent = props.on_intent.clone();
+                    let dialog = call.id.clone();
+                    let target = party.address.clone();
+                    // "Drop" and whom: the visible label starts the accessible name.
+                    let name = format!("{} {}", l.tr("Drop"), party.address);
+                    html! {
+                        <button type="button" class="call-button drop-participant" disabled={busy}
+                            aria-label={name} data-party={party.address.clone()}
+                            onclick={move |_| on_intent.emit(Intent::DropParticipant {
+                                dialog: dialog.clone(), target: target.clone() })}>
+                            { l.t("Drop") }
+                        </button>
+                    }
+                }) }
+            }
             if c.end { { action(l.tr("End"), "end", Intent::End) } }
         </div>
     }

@@ -11,6 +11,7 @@ pub(crate) mod sign_in;
 pub(crate) mod sparkline;
 pub(crate) mod state_selector;
 pub(crate) mod table;
+pub(crate) mod virtual_table;
 pub(crate) mod threshold_alerts;
 
 pub use banner::{Banner, BannerKind, BannerProps, Toast, Toasts, ToastsProps};
@@ -23,4 +24,5 @@ pub use sign_in::{SignIn, SignInProps};
 pub use sparkline::{Sparkline, SparklineProps, sparkline_points, sparkline_summary};
 pub use state_selector::{StateSelector, StateSelectorProps};
 pub use table::{Column, Table, TableProps};
+pub use virtual_table::{OVERSCAN, VirtualTable, VirtualTableProps, window};
 pub use threshold_alerts::{ThresholdAlerts, ThresholdAlertsProps, alert_text};

@@ -55,23 +55,7 @@ pub fn Table(props: &TableProps) -> Html {
             <caption>{ props.caption.clone() }</caption>
             <thead>
                 <tr>
-                    { for props.columns.iter().enumerate().map(|(i, column)| {
-                        let (aria_sort, arrow) = match props.sort {
-                            Some((c, true)) if c == i => (Some("ascending"), "\u{25b2}"),
-                            Some((c, false)) if c == i => (Some("descending"), "\u{25bc}"),
-                            _ => (None, ""),
-                        };
-                        let on_sort = props.on_sort.clone();
-                        html! {
-                            <th scope="col" aria-sort={aria_sort} data-key={column.key.clone()}>
-                                <button type="button" class="sort-button"
-                                    onclick={move |_| on_sort.emit(i)}>
-                                    { column.label.clone() }
-                                    <span class="sort-arrow" aria-hidden="true">{ arrow }</span>
-                                </button>
-                            </th>
-                        }
-                    }) }
+                    { sort_header(&props.columns, props.sort, &props.on_sort) }
                     if let Some((label, _)) = &props.trailing {
                         <th scope="col">{ label.clone() }</th>
                     }
@@ -112,4 +96,33 @@ pub fn Table(props: &TableProps) -> Html {
             }
         </table>
     }
+}
+
+/// The header cells of a sortable table: one `<th>` per column with a sort button, and
+/// `aria-sort` plus an arrow on the sorted one.
+pub(crate) fn sort_header(
+    columns: &[Column],
+    sort: Option<(usize, bool)>,
+    on_sort: &Callback<usize>,
+) -> Html {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let (aria_sort, arrow) = match sort {
+                Some((c, true)) if c == i => (Some("ascending"), "\u{25b2}"),
+                Some((c, false)) if c == i => (Some("descending"), "\u{25bc}"),
+                _ => (None, ""),
+            };
+            let on_sort = on_sort.clone();
+            html! {
+                <th scope="col" aria-sort={aria_sort} data-key={column.key.clone()}>
+                    <button type="button" class="sort-button" onclick={move |_| on_sort.emit(i)}>
+                        { column.label.clone() }
+                        <span class="sort-arrow" aria-hidden="true">{ arrow }</span>
+                    </button>
+                </th>
+            }
+        })
+        .collect()
 }

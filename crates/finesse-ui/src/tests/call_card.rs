@@ -1,5 +1,5 @@
 use finesse_model::{CallVariable, DialogId};
-use finesse_session::{CallView, Intent};
+use finesse_session::{CallView, Intent, Party};
 use yew::prelude::*;
 
 use super::{IMG, SCRIPT, all_controls, call, dom_of, field, render as render_html};
@@ -129,6 +129,32 @@ async fn controls_follow_the_flags() {
     assert_eq!(buttons.len(), BUTTONS.len() + 1, "the controls and Apply");
     assert!(buttons.iter().all(|b| b.disabled()), "{:?}", dom.names("button"));
     assert!(dom.get("combobox", "Wrap-Up").disabled());
+}
+
+#[tokio::test]
+async fn a_supervisors_controls() {
+    // A silent monitor call: Barge In and End.
+    let mut c = call();
+    c.controls.barge = true;
+    c.controls.end = true;
+    let dom = dom_of::<CallCard>(props(c.clone(), Locale::En)).await;
+    assert_eq!(dom.get("group", "Call Controls").names("button"), ["Barge In", "End"]);
+    // The barge conference: one Drop per other participant, named by its address.
+    c.controls.barge = false;
+    c.controls.drop_participant = true;
+    c.parties = vec![
+        Party { address: "1001".into(), state: None, status: "Active" },
+        Party { address: IMG.into(), state: None, status: "Active" },
+    ];
+    let dom = dom_of::<CallCard>(props(c.clone(), Locale::En)).await;
+    assert_eq!(
+        dom.get("group", "Call Controls").names("button"),
+        ["Drop 1001".to_owned(), format!("Drop {IMG}"), "End".to_owned()]
+    );
+    let html = render_html::<CallCard>(props(c.clone(), Locale::En)).await;
+    assert!(html.contains("&lt;img") && !html.contains("<img"), "{html}");
+    let dom = dom_of::<CallCard>(props(c, Locale::Fr)).await;
+    assert!(dom.exists("button", "Exclure 1001"));
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod queues;
 mod small;
 mod state_selector;
 mod theme;
+mod virtual_table;
 
 use finesse_model::{AgentState, DialogId, ParticipantState, ReasonCodeId};
 use finesse_session::{
@@ -128,7 +129,7 @@ fn call() -> CallView {
     }
 }
 
-/// Every control allowed.
+/// Every control of an agent's call allowed (a supervisor's Barge In and Drop are not).
 fn all_controls() -> CallControls {
     CallControls {
         answer: true,
@@ -142,5 +143,7 @@ fn all_controls() -> CallControls {
         keypad: true,
         wrap_up: true,
         update_call_data: true,
+        barge: false,
+        drop_participant: false,
     }
 }
