@@ -17,9 +17,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use finesse_model::{
-    ApiErrors, DecodeError, DialogId, DialogRequest, EncodeError, ReasonCode, ReasonCodeCategory,
-    ReasonCodeId, ReasonCodes, SystemInfo, TeamId, User, UserId, UserRequest, XmlDocument, decode,
-    encode,
+    ApiErrors, DecodeError, DialogId, DialogRequest, EncodeError, QueueId, ReasonCode,
+    ReasonCodeCategory, ReasonCodeId, ReasonCodes, SystemInfo, TeamId, User, UserId, UserRequest,
+    XmlDocument, decode, encode,
 };
 
 mod fetch;
@@ -244,6 +244,17 @@ impl Request {
         Self::get(format!("/finesse/api/Team/{}", encode_segment(id.as_str())))
     }
 
+    /// `GET /finesse/api/User/{id}/Queues` (guide: Queue—Get List of Queues for User; Unified
+    /// CCE only), each queue with its statistics.
+    pub fn get_user_queues(id: &UserId) -> Self {
+        Self::get(format!("/finesse/api/User/{}/Queues", encode_segment(id.as_str())))
+    }
+
+    /// `GET /finesse/api/Queue/{id}` (guide: Queue—Get Queue; Unified CCE only).
+    pub fn get_queue(id: &QueueId) -> Self {
+        Self::get(format!("/finesse/api/Queue/{}", encode_segment(id.as_str())))
+    }
+
     fn get(path: String) -> Self {
         Self::new(Method::Get, path)
     }
@@ -456,6 +467,9 @@ mod tests {
     fn ids_cannot_change_the_path() {
         let r = Request::get_user(&UserId::from("../Team/1?x"));
         assert_eq!(r.path, "/finesse/api/User/..%2FTeam%2F1%3Fx");
+        let r = Request::get_user_queues(&UserId::from("1001001"));
+        assert_eq!((r.method, r.path.as_str()), (Method::Get, "/finesse/api/User/1001001/Queues"));
+        assert_eq!(Request::get_queue(&QueueId::from("5 001")).path, "/finesse/api/Queue/5%20001");
     }
 
     #[test]
