@@ -1,6 +1,6 @@
-//! The few DOM operations the components need: moving keyboard focus, and ids that are unique
-//! in the page for `aria-describedby`/`aria-controls`. On the server no element exists, so
-//! every function here does nothing there.
+//! The few DOM operations the components need: moving keyboard focus, ids that are unique in
+//! the page for `aria-describedby`/`aria-controls`, and the document's title for the gadgets.
+//! On the server no element exists, so every function here does nothing there.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -12,6 +12,15 @@ use yew::NodeRef;
 pub(crate) fn next_uid() -> u32 {
     static NEXT: AtomicU32 = AtomicU32::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Sets the document's `<title>` (its name for assistive technology: a gadget's frame document
+/// often has none, which axe-core counts as a serious violation). Nothing happens without a
+/// document.
+pub fn set_document_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
 }
 
 /// Focuses the element, if it is rendered.

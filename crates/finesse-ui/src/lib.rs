@@ -18,6 +18,7 @@ mod dom;
 pub mod i18n;
 
 pub use components::*;
+pub use dom::set_document_title;
 pub use i18n::Locale;
 
 /// The theme stylesheet (the light theme of the Finesse desktop): ship it next to the gadget
