@@ -86,8 +86,11 @@ fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
         Err(e) => return Phase::Failed(e),
     };
     let locale = Locale::from_tag(&prefs.get_string("locale"));
-    // The desktop shows the title in the gadget's frame header.
-    let _ = gadgets::window::set_title(&locale.t("Call Control"));
+    // The desktop shows the title in the gadget's frame header; the frame's document gets it
+    // too (assistive technology names the frame by it).
+    let title = locale.t("Call Control");
+    let _ = gadgets::window::set_title(&title);
+    finesse_ui::set_document_title(&title);
     Phase::Running(controller::start(UserId::from(id), auth, rest, locale, Some(hub), render))
 }
 
@@ -232,6 +235,7 @@ pub fn running(props: &RunningProps) -> Html {
     let calls = c.session.calls(now);
     html! {
         <main class="call-control" lang={locale.lang()}>
+            <h1 class="visually-hidden">{ locale.t("Call Control") }</h1>
             if let Some((kind, text)) = banner {
                 <Banner {kind} {text} testid={Some("gadget-banner".to_owned())} />
             }
