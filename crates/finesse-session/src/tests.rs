@@ -259,6 +259,8 @@ fn the_state_menu_follows_the_transition_tables() {
     let menu = s.state_menu();
     let ready = &menu[0];
     assert!(ready.selected && !ready.enabled);
+    // The current state is explained as such, not as a state that cannot be reached.
+    assert_eq!(ready.why_not.as_deref(), Some("this is your current state"));
     let sign_out = menu.iter().find(|i| i.group == MenuGroup::SignOut).expect("Sign Out");
     assert!(!sign_out.enabled);
     assert_eq!(sign_out.why_not.as_deref(), Some(StateChangeError::InvalidTransition.describe()));

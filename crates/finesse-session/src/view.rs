@@ -452,8 +452,9 @@ impl Session {
             let after_call = matches!(change, Some(StateChange::Pending | StateChange::Silent));
             let why_not = match change {
                 None => Some("your state is not known yet".to_owned()),
-                Some(StateChange::Rejected(e)) => Some(e.describe().to_owned()),
+                // The current state is no transition; say so rather than call it unreachable.
                 Some(_) if selected => Some("this is your current state".to_owned()),
+                Some(StateChange::Rejected(e)) => Some(e.describe().to_owned()),
                 Some(_) if pending => Some("this is already your pending state".to_owned()),
                 Some(_) if busy => Some("a state change is on its way".to_owned()),
                 Some(_) if wrap_block && target != AgentState::Logout => {
