@@ -293,3 +293,45 @@ fn websocket_login_subscribe_and_receive_the_requests_notification() {
         ws.send(Message::Text("<close xmlns='urn:ietf:params:xml:ns:xmpp-framing'/>".into())).await.unwrap();
     });
 }
+
+/// `GET /admin/subscribers?node=` tells who is subscribed to a node: a supervisor's explicit
+/// subscription to the team node appears with its full JID and goes when unsubscribed.
+#[test]
+fn the_admin_endpoint_lists_the_subscribers_of_a_node() {
+    let sim = Sim::demo();
+    let team = "/finesse/api/Team/1/Users";
+    let subscribers = || {
+        let (status, body) = sim.admin("GET", &format!("/admin/subscribers?node={team}"), None);
+        assert_eq!(status, 200, "{body}");
+        body.lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert!(subscribers().is_empty(), "{:?}", subscribers());
+    let mut bosh = login_over_bosh(&sim, SUPERVISOR);
+    let jid = format!("{}@{DOMAIN}/raw-test", SUPERVISOR.0);
+    let answer = |bosh: &mut Bosh<'_>, id: &str, replies: Vec<Element>| {
+        let found = replies.into_iter().find(|s| s.get_attr("id") == Some(id));
+        let result = found.unwrap_or_else(|| {
+            bosh.until(Duration::from_secs(10), |s| {
+                (s.get_attr("id") == Some(id)).then(|| s.clone())
+            })
+        });
+        assert_eq!(result.get_attr("type"), Some("result"), "{result}");
+    };
+    let replies = bosh.send("", &format!(
+        "<iq type='set' id='sub1' to='pubsub.{DOMAIN}' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <subscribe node='{team}' jid='{jid}'/></pubsub></iq>"));
+    answer(&mut bosh, "sub1", replies);
+    assert_eq!(subscribers(), std::slice::from_ref(&jid));
+    // The automatic subscriptions are there too, with the bare JID.
+    let (_, own) = sim.admin("GET", "/admin/subscribers?node=/finesse/api/User/1001010", None);
+    assert_eq!(own.trim(), format!("{}@{DOMAIN}", SUPERVISOR.0));
+    let replies = bosh.send("", &format!(
+        "<iq type='set' id='unsub1' to='pubsub.{DOMAIN}' xmlns='jabber:client'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <unsubscribe node='{team}' jid='{jid}'/></pubsub></iq>"));
+    answer(&mut bosh, "unsub1", replies);
+    assert!(subscribers().is_empty(), "{:?}", subscribers());
+    // Bad input and no token.
+    assert_eq!(sim.admin("GET", "/admin/subscribers", None).0, 400);
+    assert_eq!(sim.admin("GET", "/admin/subscribers?node=x", None).0, 400);
+    assert_eq!(sim.call("GET", &format!("/admin/subscribers?node={team}"), None, None, &[]).0, 401);
+}

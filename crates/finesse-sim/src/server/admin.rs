@@ -15,6 +15,7 @@
 //! | `GET /admin/agents` | `id state` per line: the engine's own truth for end-to-end checks |
 //! | `POST /admin/calls?queue=Q[&agent=U][&from=ANI]` | a caller into queue Q, offered at once to agent U (who must serve Q and be READY) or routed as usual; the body's `name=value` lines are call variables; answers the dialog id |
 //! | `GET /admin/dialogs?user=U` | `dialogId callType participantState` per line: user U's dialogs as the engine has them |
+//! | `GET /admin/subscribers?node=N` | the JIDs subscribed to notification node N on this node's service, one per line (bare JIDs for the automatic subscriptions, full JIDs for explicit ones) |
 //! | `GET /admin/dialogs/{id}/dtmf` | the DTMF digits sent on the dialog (empty when none; 404 for an unknown dialog) |
 //! | `POST /admin/queues?user=U&queue=Q&assigned=true\|false` | assigns queue Q to agent U (or takes it away) while running; U's `/finesse/api/User/{id}/Queues` node gets the `post` (or `delete`) notification |
 //!
@@ -350,6 +351,39 @@ async fn post_queue_assignment(
     }
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscribersQuery {
+    node: Option<String>,
+}
+
+async fn get_subscribers(
+    State(sim): State<NodeRef>,
+    headers: HeaderMap,
+    query: Result<Query<SubscribersQuery>, QueryRejection>,
+) -> Response {
+    if !authorised(&sim, &headers) {
+        return text(StatusCode::UNAUTHORIZED, "admin token required\n".into());
+    }
+    let node = match query {
+        Ok(Query(SubscribersQuery { node: Some(node) })) if node.starts_with('/') => node,
+        Ok(_) => {
+            return text(StatusCode::BAD_REQUEST, "node is required (/finesse/api/…)\n".into());
+        }
+        Err(e) => return text(StatusCode::BAD_REQUEST, format!("{}\n", e.body_text())),
+    };
+    let guard = sim.lock();
+    let Some(notify) = guard.notify.get(sim.index) else {
+        return text(StatusCode::NOT_FOUND, "no notification service on this node\n".into());
+    };
+    let mut out = String::new();
+    for jid in notify.subscribers(&node) {
+        out.push_str(&jid);
+        out.push('\n');
+    }
+    text(StatusCode::OK, out)
+}
+
 /// The `/admin` routes.
 pub(crate) fn routes() -> Router<NodeRef> {
     Router::new()
@@ -357,6 +391,7 @@ pub(crate) fn routes() -> Router<NodeRef> {
         .route("/admin/agents", get(get_agents))
         .route("/admin/calls", post(post_call))
         .route("/admin/dialogs", get(get_dialogs))
+        .route("/admin/subscribers", get(get_subscribers))
         .route("/admin/dialogs/{id}/dtmf", get(get_dtmf))
         .route("/admin/queues", post(post_queue_assignment))
 }

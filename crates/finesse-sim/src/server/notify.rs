@@ -77,6 +77,15 @@ impl Notifier {
         Self { service, held: HashMap::new(), sockets: HashMap::new(), listener_stopped: false }
     }
 
+    /// The JIDs subscribed to `node` (bare for automatic subscriptions, full for explicit
+    /// ones), sorted.
+    pub(crate) fn subscribers(&self, node: &str) -> Vec<String> {
+        let mut jids: Vec<String> =
+            self.service.subscribers(node).iter().map(ToString::to_string).collect();
+        jids.sort();
+        jids
+    }
+
     /// Publishes a notification on `node` to its subscribers.
     pub(crate) fn publish(&mut self, node: &str, update: &Update, now: Millis) {
         match encode(update) {
