@@ -1,0 +1,92 @@
+// The call control gadget in French, end to end: our desktop opened as Cisco's is for another
+// language (`/desktop/?locale=fr_FR`) gives the gadget the container's `locale` pref, and the
+// gadget then speaks French (finesse-ui's i18n) and works: Ready, a call answered and ended,
+// Not Ready with a reason, each step checked against the simulator.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, launch, startSim, until, watchErrors } from './lib.mjs';
+import { scenario } from './scenario.mjs';
+import { AGENT, agentHelpers, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
+
+let sim;
+let browser;
+let h;
+
+before(async () => {
+  const file = await scenario({ agents: [{ id: AGENT.id, set: { wrap_up_on_incoming: '"NOT_ALLOWED"' } }] });
+  sim = await startSim({
+    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
+  });
+  h = agentHelpers(sim);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+/** English texts that must not show in the French gadget (whole words, case-sensitive). */
+const ENGLISH = ['Ready', 'Not Ready', 'Sign Out', 'Make a New Call', 'Answer', 'Hold', 'End', 'Duration', 'Call Type', 'Incoming', 'Active', 'Extension', 'Keypad', 'Consult'];
+
+async function noEnglish(gadget) {
+  const text = await gadget.locator('main').innerText();
+  for (const english of ENGLISH) {
+    assert.doesNotMatch(text, new RegExp(`\\b${english}\\b`), `"${english}" in the French gadget:\n${text}`);
+  }
+}
+
+test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready with a reason)', async () => {
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  const gadget = await h.signIn(page, { query: '?locale=fr_FR' });
+  await h.expectState(gadget, 'Non prêt', 'NOT_READY');
+
+  // The language reached the gadget: its prefs, its document, its title.
+  assert.match(gadget.url(), /[?&]up_locale=fr_FR(&|$)/);
+  assert.equal(await gadget.locator('main').getAttribute('lang'), 'fr');
+  assert.equal(await gadget.locator('html').getAttribute('lang'), 'fr-FR');
+  await until('the French title', async () => (await gadget.title()) === 'Contrôle des appels');
+  await until('the French frame header', async () => (await page.getByText('Contrôle des appels', { exact: true }).count()) === 1);
+  for (const name of ['Prêt', 'Non prêt', 'Déconnexion', 'Passer un nouvel appel']) {
+    assert.equal(await gadget.getByRole('button', { name, exact: true }).count(), 1, name);
+  }
+  assert.equal(await gadget.getByRole('group', { name: 'État de l’agent' }).count(), 1);
+  await noEnglish(gadget);
+  await shot(page, 'fr-1-not-ready');
+
+  await h.ready(gadget, 'Prêt');
+  const dialog = await h.injectCall({ callVariable1: 'Client français' });
+  const call = card(gadget, dialog);
+  const answer = call.getByRole('button', { name: 'Répondre', exact: true });
+  await answer.waitFor({ timeout: 20000 });
+  await callStatus(gadget, dialog, 'Entrant');
+  assert.equal(await call.getByRole('group', { name: 'Commandes d’appel' }).count(), 1);
+  assert.match(await call.textContent(), /Client français/);
+  await noEnglish(gadget);
+  await shot(page, 'fr-2-ringing');
+
+  await answer.click();
+  await callStatus(gadget, dialog, 'Actif');
+  await until('the simulator to see the call answered', async () => (await h.simDialogs()).some((d) => d.id === dialog && d.state === 'ACTIVE'));
+  await h.expectState(gadget, 'En communication', 'TALKING');
+  for (const name of ['Attente', 'Consultation', 'Clavier', 'Raccrocher']) {
+    assert.equal(await call.getByRole('button', { name, exact: true }).count(), 1, name);
+  }
+  await noEnglish(gadget);
+  await shot(page, 'fr-3-talking');
+
+  await call.getByRole('button', { name: 'Raccrocher', exact: true }).click();
+  await until('the call to end', async () => (await h.simDialogs()).length === 0);
+  await until('the card to go', async () => (await call.count()) === 0);
+  await h.expectState(gadget, 'Prêt', 'READY');
+
+  // Not Ready with a reason: the menu is named in French, the reasons are the server's labels.
+  await chooseReason(gadget, 'Non prêt', 'Lunch');
+  await h.expectState(gadget, 'Non prêt \u2013 Lunch', 'NOT_READY');
+  await noEnglish(gadget);
+  await shot(page, 'fr-4-not-ready-lunch');
+  assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
+  await page.close();
+});
