@@ -221,6 +221,8 @@ pub const KEYS: &[&str] = &[
     "You are assigned to no queue.",
     "Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only.",
     "Could not load your queues.",
+    // the queue statistics gadget
+    "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
 ];
 
 /// The French texts, sorted by their English key (binary search).
@@ -273,6 +275,10 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Error", "Erreur"),
     ("Extension", "Poste"),
     ("Filter", "Filtrer"),
+    (
+        "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
+        "Finesse a refusé vos identifiants (HTTP 401). Reconnectez-vous au bureau.",
+    ),
     ("From", "De"),
     ("Hold", "Attente"),
     ("ID", "Identifiant"),

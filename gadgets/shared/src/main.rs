@@ -29,6 +29,9 @@ fn main() {
         "connection" => {
             yew::Renderer::<connection::App>::new().render();
         }
+        "queue-statistics" => {
+            yew::Renderer::<queue_statistics::App>::new().render();
+        }
         other => {
             // Not a gadget of this module: say so in the page rather than stay blank.
             if let Some(body) = document.body() {

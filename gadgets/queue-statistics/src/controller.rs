@@ -1,0 +1,437 @@
+//! The gadget's I/O around the pure [`QueueTable`]: REST over `fetch` (SystemInfo for the
+//! deployment type and the server's clock, the user's queues, a queue), the container hub's
+//! notifications (the user's Queues node and each queue's node, subscribed through the master
+//! with `SubscribeNodeReq`, since Finesse does not subscribe them automatically), the timer
+//! tick that moves the longest-call timers, samples the history and evaluates thresholds, and,
+//! standalone, polling.
+//!
+//! Every mutation goes through [`update`]: borrow, change, release, re-render.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use finesse_hub::gadgets::GadgetHub;
+use finesse_hub::payload::{ConnectionInfo, InvokeId, Notification, Request as HubRequest, Status};
+use finesse_hub::topic::{
+    CONNECTION, ContainerServicesTopic, FinesseTopic, REQUESTS, node_to_topic, topic_to_node,
+};
+use finesse_hub::{Hub, Subscription};
+use finesse_model::{DeploymentType, QueueId, Queues, SystemInfo, Update, UserId, decode};
+use finesse_rest::{Auth, Fetch, Request, RestError, Transport, interpret};
+use finesse_session::queues::{Alert, ListChange, QueueTable, Thresholds};
+use finesse_session::{Millis, ServerClock};
+use finesse_ui::{BannerKind, Locale};
+use gloo::timers::callback::Interval;
+use serde_json::Value;
+
+/// The controller as the component holds it.
+pub type Shared = Rc<RefCell<Controller>>;
+
+/// How often a standalone gadget (no notifications) reloads the queues.
+const STANDALONE_POLL_MS: u32 = 5_000;
+/// The most threshold alerts kept on screen (the oldest go first).
+const MAX_ALERTS: usize = 6;
+
+/// The local clock, in ms since the epoch.
+pub fn now() -> Millis {
+    call_control::controller::now()
+}
+
+/// What the gadget shows instead of (or above) the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// The first load is under way.
+    Loading,
+    /// The table is live.
+    Running,
+    /// Unified CCX: the Queue API is not supported.
+    NotSupported,
+    /// Cannot show the queues (said in words, already translated).
+    Failed(String),
+}
+
+/// The gadget's state.
+pub struct Controller {
+    /// The queues and their statistics.
+    pub table: QueueTable,
+    /// The server's clock (from SystemInfo).
+    pub clock: ServerClock,
+    /// The language of the UI.
+    pub locale: Locale,
+    /// What the gadget shows.
+    pub phase: Phase,
+    /// The notification connection's status as the master reports it (container only).
+    pub connection: Option<Status>,
+    /// Thresholds reached, to announce: (id, alert).
+    pub alerts: Vec<(u64, Alert)>,
+    /// A message about the thresholds (saved, not valid), with its kind.
+    pub notice: Option<(BannerKind, String)>,
+    user: UserId,
+    auth: Auth,
+    rest: Fetch,
+    hub: Option<GadgetHub>,
+    subscriptions: Vec<Subscription>,
+    queue_subscriptions: BTreeMap<QueueId, Subscription>,
+    poll: Option<Interval>,
+    local_tick: Option<Interval>,
+    next_alert: u64,
+    next_invoke: u64,
+    refreshing: bool,
+    lost: bool,
+    render: Rc<dyn Fn()>,
+}
+
+/// Starts a controller for `user` with the `thresholds` preference: subscribes to the hub (or
+/// polls, standalone), loads over REST, and calls `render` after every change.
+pub fn start(
+    user: UserId,
+    auth: Auth,
+    rest: Fetch,
+    locale: Locale,
+    hub: Option<GadgetHub>,
+    thresholds: &str,
+    render: Rc<dyn Fn()>,
+) -> Shared {
+    let mut table = QueueTable::default();
+    let notice = match Thresholds::parse(thresholds) {
+        Ok(t) => {
+            table.set_thresholds(t);
+            None
+        }
+        Err(e) => {
+            web_sys::console::warn_1(&format!("thresholds preference: {e}").into());
+            Some((
+                BannerKind::Warning,
+                locale.t("The thresholds preference is not valid; no thresholds apply."),
+            ))
+        }
+    };
+    let shared = Rc::new(RefCell::new(Controller {
+        table,
+        clock: ServerClock::default(),
+        locale,
+        phase: Phase::Loading,
+        connection: None,
+        alerts: Vec::new(),
+        notice,
+        user: user.clone(),
+        auth,
+        rest,
+        hub,
+        subscriptions: Vec::new(),
+        queue_subscriptions: BTreeMap::new(),
+        poll: None,
+        local_tick: None,
+        next_alert: 0,
+        next_invoke: 0,
+        refreshing: false,
+        lost: false,
+        render,
+    }));
+    if let Some(hub) = hub {
+        subscribe(&shared, hub, &user);
+    } else {
+        let weak = Rc::downgrade(&shared);
+        let poll = Interval::new(STANDALONE_POLL_MS, move || {
+            if let Some(shared) = weak.upgrade() {
+                refresh(&shared);
+            }
+        });
+        shared.borrow_mut().poll = Some(poll);
+        // No tick from a container: a local one moves the timers.
+        let weak = Rc::downgrade(&shared);
+        let tick = Interval::new(1_000, move || {
+            if let Some(shared) = weak.upgrade() {
+                update(&shared, Controller::tick);
+            }
+        });
+        shared.borrow_mut().local_tick = Some(tick);
+    }
+    refresh(&shared);
+    shared
+}
+
+/// Runs `f` on the controller, then re-renders.
+pub fn update(shared: &Shared, f: impl FnOnce(&mut Controller)) {
+    let render = {
+        let mut c = shared.borrow_mut();
+        f(&mut c);
+        Rc::clone(&c.render)
+    };
+    render();
+}
+
+/// `finesse.containerservices.timerTickEvent`: the master's 1,000 ms tick.
+fn tick_topic() -> String {
+    FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent).to_string()
+}
+
+/// The user's Queues node.
+fn user_queues_node(user: &UserId) -> String {
+    format!("/finesse/api/User/{user}/Queues")
+}
+
+fn queue_node(id: &QueueId) -> String {
+    format!("/finesse/api/Queue/{id}")
+}
+
+/// Subscribes to the user's Queues topic (and asks the master for the node), SystemInfo, the
+/// connection status and the tick; asks for the connection status.
+fn subscribe(shared: &Shared, hub: GadgetHub, user: &UserId) {
+    let node = user_queues_node(user);
+    let patterns = [
+        node_to_topic(&node),
+        node_to_topic("/finesse/api/SystemInfo"),
+        CONNECTION.to_owned(),
+        tick_topic(),
+    ];
+    let mut subscriptions = Vec::new();
+    for pattern in patterns {
+        match hub_subscribe(shared, hub, &pattern) {
+            Ok(s) => subscriptions.push(s),
+            Err(text) => update(shared, |c| c.notice = Some((BannerKind::Error, text))),
+        }
+    }
+    shared.borrow_mut().subscriptions = subscriptions;
+    subscribe_node(shared, &node, true);
+    let invoke_id = Some(InvokeId::Number(now().into()));
+    let _ = hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json());
+}
+
+fn hub_subscribe(shared: &Shared, hub: GadgetHub, pattern: &str) -> Result<Subscription, String> {
+    let weak: Weak<RefCell<Controller>> = Rc::downgrade(shared);
+    let callback = Box::new(move |topic: &str, payload: &Value| {
+        if let Some(shared) = weak.upgrade() {
+            on_hub(&shared, topic, payload);
+        }
+    });
+    hub.subscribe(pattern, callback).map_err(|e| format!("Could not listen for {pattern}: {e}."))
+}
+
+/// Asks the master to subscribe (or unsubscribe) the notification node (`SubscribeNodeReq`,
+/// `UnsubscribeNodeReq`); the master counts subscriptions, so the other gadgets' are kept.
+fn subscribe_node(shared: &Shared, node: &str, on: bool) {
+    let (hub, invoke_id) = {
+        let mut c = shared.borrow_mut();
+        c.next_invoke += 1;
+        (c.hub, InvokeId::String(format!("queue-statistics-{}-{}", now(), c.next_invoke)))
+    };
+    let Some(hub) = hub else { return };
+    let node = node.to_owned();
+    let request = if on {
+        HubRequest::SubscribeNode { node, invoke_id }
+    } else {
+        HubRequest::UnsubscribeNode { node, invoke_id, subid: None }
+    };
+    if let Err(e) = hub.publish(REQUESTS, request.to_json()) {
+        web_sys::console::warn_1(&format!("node subscription request: {e}").into());
+    }
+}
+
+/// Follows the list's changes: a hub subscription and a node subscription per queue added,
+/// both ended for a queue removed.
+fn follow(shared: &Shared, change: &ListChange) {
+    let Some(hub) = shared.borrow().hub else { return };
+    for id in &change.added {
+        if shared.borrow().queue_subscriptions.contains_key(id) {
+            continue;
+        }
+        let node = queue_node(id);
+        match hub_subscribe(shared, hub, &node_to_topic(&node)) {
+            Ok(s) => {
+                shared.borrow_mut().queue_subscriptions.insert(id.clone(), s);
+                subscribe_node(shared, &node, true);
+            }
+            Err(text) => update(shared, |c| c.notice = Some((BannerKind::Error, text))),
+        }
+    }
+    for id in &change.removed {
+        let gone = shared.borrow_mut().queue_subscriptions.remove(id);
+        if gone.is_some() {
+            subscribe_node(shared, &queue_node(id), false);
+        }
+        drop(gone);
+    }
+}
+
+impl Controller {
+    /// Whether notifications come from a container's hub (else the gadget polls).
+    pub fn in_container(&self) -> bool {
+        self.hub.is_some()
+    }
+
+    /// The timer tick: sample the history, announce thresholds newly reached.
+    pub fn tick(&mut self) {
+        let now = now();
+        self.table.sample(now);
+        self.announce(now);
+    }
+
+    fn announce(&mut self, now: Millis) {
+        for alert in self.table.poll_alerts(&self.clock, now) {
+            self.next_alert += 1;
+            self.alerts.push((self.next_alert, alert));
+        }
+        if self.alerts.len() > MAX_ALERTS {
+            let extra = self.alerts.len() - MAX_ALERTS;
+            self.alerts.drain(..extra);
+        }
+    }
+
+    /// Applies thresholds the user typed: in the table at once, and saved in the `thresholds`
+    /// preference in a container.
+    pub fn set_thresholds(&mut self, thresholds: Thresholds) {
+        let text = thresholds.to_string();
+        self.table.set_thresholds(thresholds);
+        self.alerts.clear();
+        self.announce(now());
+        let saved = if self.in_container() {
+            finesse_hub::gadgets::Prefs::new().and_then(|p| p.set("thresholds", &text)).is_ok()
+        } else {
+            true
+        };
+        self.notice = Some(if saved {
+            (BannerKind::Info, self.locale.t("Thresholds saved."))
+        } else {
+            (BannerKind::Error, self.locale.t("The thresholds could not be saved."))
+        });
+    }
+}
+
+/// One GET, with the credentials only where the request needs them.
+async fn get(rest: &Fetch, auth: &Auth, request: &Request) -> Result<(u16, String), RestError> {
+    rest.send(request, request.needs_credentials().then_some(auth)).await
+}
+
+/// Loads (again) SystemInfo and the user's queues, so the table converges to the server's
+/// truth: at start-up, after a reconnection, and every few seconds standalone.
+pub fn refresh(shared: &Shared) {
+    {
+        let mut c = shared.borrow_mut();
+        if c.refreshing || matches!(c.phase, Phase::NotSupported) {
+            return;
+        }
+        c.refreshing = true;
+    }
+    let shared = Rc::clone(shared);
+    wasm_bindgen_futures::spawn_local(async move {
+        let (rest, auth, user) = {
+            let c = shared.borrow();
+            (c.rest.clone(), c.auth.clone(), c.user.clone())
+        };
+        // SystemInfo: the deployment type (no Queue API on Unified CCX) and the server's clock.
+        let sent = now();
+        if let Ok((status, body)) = get(&rest, &auth, &Request::get_system_info()).await
+            && let Ok(info) = interpret::<SystemInfo>(status, &body)
+        {
+            let received = now();
+            let server = info.current_timestamp.as_ref().and_then(|t| t.epoch_millis());
+            let ccx = info.deployment_type == Some(DeploymentType::Uccx);
+            update(&shared, |c| {
+                if let Some(server) = server {
+                    c.clock.measure(server, sent + (received - sent) / 2);
+                }
+                if ccx {
+                    c.phase = Phase::NotSupported;
+                }
+            });
+            if ccx {
+                finish_loading(&shared);
+                return;
+            }
+        }
+        let answer = get(&rest, &auth, &Request::get_user_queues(&user)).await;
+        let result = answer.and_then(|(status, body)| {
+            if status == 501 {
+                // Unified CCX answers the Queue API with 501 Not Implemented.
+                return Ok(None);
+            }
+            interpret::<Queues>(status, &body).map(Some)
+        });
+        let mut change = ListChange::default();
+        update(&shared, |c| {
+            let l = c.locale;
+            match result {
+                Ok(None) => c.phase = Phase::NotSupported,
+                Ok(Some(queues)) => {
+                    change = c.table.apply_list(&queues, now());
+                    c.phase = Phase::Running;
+                    c.announce(now());
+                }
+                Err(RestError::Unauthorized) => {
+                    c.phase = Phase::Failed(
+                        l.t("Finesse refused your credentials (HTTP 401). Sign in to the desktop again."),
+                    );
+                }
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("queues: {e}").into());
+                    if !c.table.is_loaded() {
+                        c.phase = Phase::Failed(l.t("Could not load your queues."));
+                    } else {
+                        c.notice = Some((BannerKind::Warning, l.t("Could not load your queues.")));
+                    }
+                }
+            }
+        });
+        follow(&shared, &change);
+        finish_loading(&shared);
+    });
+}
+
+fn finish_loading(shared: &Shared) {
+    shared.borrow_mut().refreshing = false;
+    // Outside a container there is no indicator; nothing to do then.
+    let _ = finesse_hub::gadgets::loadingindicator::dismiss();
+}
+
+/// A message from the hub.
+fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
+    if topic == tick_topic() {
+        update(shared, Controller::tick);
+        return;
+    }
+    if topic == CONNECTION {
+        let Some(status) = ConnectionInfo::from_json(payload).and_then(|i| i.status) else {
+            return;
+        };
+        let mut reload = false;
+        update(shared, |c| {
+            let connected = status == Status::Connected || status == Status::Recovered;
+            if connected && c.lost {
+                // Notifications may have been missed while the connection was down.
+                c.lost = false;
+                reload = true;
+            } else if !connected && c.connection.is_some() {
+                c.lost = true;
+            }
+            c.connection = Some(status);
+        });
+        if reload {
+            refresh(shared);
+        }
+        return;
+    }
+    let Some(notification) = Notification::from_json(payload) else { return };
+    let (node, xml) = notification.parts();
+    let node = node.map_or_else(|| topic_to_node(topic), str::to_owned);
+    match decode::<Update>(xml) {
+        Ok(update_) => {
+            if node == "/finesse/api/SystemInfo" {
+                // A status change: reload when back in service (statistics may have moved).
+                refresh(shared);
+                return;
+            }
+            let mut change = ListChange::default();
+            update(shared, |c| {
+                change = c.table.apply_update(&node, &update_, now());
+                c.announce(now());
+            });
+            follow(shared, &change);
+        }
+        Err(e) => {
+            web_sys::console::warn_1(&format!("unreadable notification on {topic}: {e}").into());
+            refresh(shared);
+        }
+    }
+}

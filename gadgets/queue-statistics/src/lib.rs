@@ -1,0 +1,394 @@
+//! Queue statistics gadget: the signed-in user's queues (guide: Queue—Get List of Queues for
+//! User) with their live statistics, a totals row, sorting by any column, per-queue
+//! thresholds (calls waiting, oldest call) that colour the row and are announced as text, and
+//! the calls waiting of the last 30 minutes as a sparkline. Unified CCE only: on Unified CCX,
+//! where the guide says the Queue API is not supported, the gadget says so.
+//!
+//! Like call-control it runs in a Finesse desktop (prefs: `id`, `authorization`, `authMode`,
+//! `scheme`, `host`, `hostPort`, `locale`, and its own `thresholds`), in a third-party
+//! container with the connection gadget, or standalone with a sign-in form and polling. The
+//! table logic is `finesse_session::queues` (pure, tested natively); [`controller`] does the
+//! I/O; the components come from `finesse-ui`. Network text is only ever rendered as text.
+
+pub mod controller;
+
+use std::rc::Rc;
+
+use call_control::env;
+use finesse_hub::gadgets::{self, Prefs};
+use finesse_model::{QueueId, UserId};
+use finesse_rest::{Auth, Fetch};
+use finesse_session::queues::{Column, HISTORY_MS, Limits, QueueRow, QueueTable, Thresholds};
+use finesse_ui::{
+    Banner, BannerKind, Locale, SignIn, Sparkline, Table, TableProps, ThresholdAlerts,
+};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use controller::{Phase as Load, Shared};
+
+fn query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
+}
+
+/// What the gadget is doing.
+enum Phase {
+    /// Looking for a container.
+    Starting,
+    /// Standalone, waiting for the user's credentials.
+    SignIn,
+    /// Running.
+    Running(Shared),
+    /// Cannot run (said in words).
+    Failed(String),
+}
+
+/// In a container: the user, credential, server, locale and thresholds from the prefs.
+fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
+    let Ok(prefs) = Prefs::new() else {
+        return Phase::Failed("The container gave this gadget no preferences.".to_owned());
+    };
+    let id = prefs.get_string("id");
+    if !env::valid_user_id(&id) {
+        return Phase::Failed("The container did not say which agent is signed in.".to_owned());
+    }
+    // As call-control: Cisco's desktop leaves the credential in sessionStorage.
+    let mut authorization = prefs.get_string("authorization");
+    if authorization.is_empty() {
+        authorization = web_sys::window()
+            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|s| s.get_item("userFinesseAuth").ok().flatten())
+            .unwrap_or_default();
+    }
+    let Some(auth) = env::auth_from_prefs(&id, &authorization, &prefs.get_string("authMode"))
+    else {
+        return Phase::Failed("The container gave this gadget no credential.".to_owned());
+    };
+    let origin = gadgets::server_origin(
+        &prefs.get_string("scheme"),
+        &prefs.get_string("host"),
+        &prefs.get_string("hostPort"),
+    );
+    let rest = match origin {
+        Ok(origin) => Fetch::new(origin.unwrap_or_default()),
+        Err(e) => return Phase::Failed(e),
+    };
+    let locale = Locale::from_tag(&prefs.get_string("locale"));
+    let _ = gadgets::window::set_title(&locale.t("Queue Statistics"));
+    let thresholds = prefs.get_string("thresholds");
+    let user = UserId::from(id);
+    Phase::Running(controller::start(user, auth, rest, locale, Some(hub), &thresholds, render))
+}
+
+/// Standalone: a controller with the credentials typed into the sign-in form, against the
+/// page's origin (or `?base=`), in the `?locale=` language, with `?thresholds=`.
+fn standalone_sign_in(
+    phase: &UseStateHandle<Phase>,
+    render: &Rc<dyn Fn()>,
+) -> Callback<(String, String)> {
+    let (phase, render) = (phase.clone(), render.clone());
+    Callback::from(move |(user, password): (String, String)| {
+        if !env::valid_user_id(&user) {
+            return;
+        }
+        let base = query("base").unwrap_or_default();
+        let locale = Locale::from_tag(&query("locale").unwrap_or_default());
+        let thresholds = query("thresholds").unwrap_or_default();
+        let auth = Auth::Basic { user: user.clone(), password };
+        let rest = Fetch::new(base);
+        let user = UserId::from(user);
+        let shared = controller::start(user, auth, rest, locale, None, &thresholds, render.clone());
+        phase.set(Phase::Running(shared));
+    })
+}
+
+/// The gadget's root component.
+#[function_component(App)]
+pub fn app() -> Html {
+    let phase = use_state(|| Phase::Starting);
+    let redraw = use_force_update();
+    let render: Rc<dyn Fn()> = Rc::new(move || redraw.force_update());
+    {
+        let (phase, render) = (phase.clone(), render.clone());
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                phase.set(match gadgets::connected().await {
+                    Ok(hub) => start_in_container(hub, render),
+                    Err(_) => Phase::SignIn,
+                });
+            });
+        });
+    }
+    use_effect(|| {
+        let _ = gadgets::window::adjust_height(None);
+    });
+    match &*phase {
+        Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
+        Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
+        Phase::SignIn => {
+            let on_sign_in = standalone_sign_in(&phase, &render);
+            let id = query("user").unwrap_or_default();
+            let locale = Locale::from_tag(&query("locale").unwrap_or_default());
+            html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
+        }
+        Phase::Running(shared) => html! { <Running shared={shared.clone()} /> },
+    }
+}
+
+/// Properties of [`Running`].
+#[derive(Properties, Clone)]
+pub struct RunningProps {
+    /// The controller.
+    pub shared: Shared,
+}
+
+impl PartialEq for RunningProps {
+    fn eq(&self, _other: &Self) -> bool {
+        // The controller changes in place: always re-render with the parent.
+        false
+    }
+}
+
+/// The cells of a row: `None` (not available) in words.
+pub fn row_texts(row: &QueueRow, locale: Locale) -> Vec<String> {
+    Column::ALL.iter().map(|c| row.text(*c).unwrap_or_else(|| locale.t("N/A"))).collect()
+}
+
+/// The table of queues, the alerts and the thresholds form.
+#[function_component(Running)]
+pub fn running(props: &RunningProps) -> Html {
+    let shared = &props.shared;
+    let c = shared.borrow();
+    let l = c.locale;
+    let now = controller::now();
+    let banner = match (&c.phase, &c.connection) {
+        (Load::Failed(why), _) => Some((BannerKind::Error, why.clone())),
+        (Load::NotSupported, _) => Some((
+            BannerKind::Info,
+            l.t("Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only."),
+        )),
+        (_, Some(status))
+            if !matches!(
+                status,
+                finesse_hub::payload::Status::Connected | finesse_hub::payload::Status::Recovered
+            ) =>
+        {
+            Some((BannerKind::Warning, l.t("Not connected to the notification service.")))
+        }
+        _ => None,
+    };
+    let running = c.phase == Load::Running;
+    let rows = c.table.rows(&c.clock, now);
+    let sort = c.table.sort();
+    let on_sort = {
+        let shared = shared.clone();
+        Callback::from(move |i: usize| {
+            if let Some(column) = Column::ALL.get(i) {
+                controller::update(&shared, |c| c.table.sort_by(*column));
+            }
+        })
+    };
+    let history_label = l.t("Calls waiting, last 30 minutes");
+    let table = TableProps {
+        caption: l.t("Queue Statistics"),
+        columns: Column::ALL
+            .iter()
+            .map(|col| finesse_ui::Column {
+                key: col.wire_name().to_owned(),
+                label: l.t(col.label()),
+            })
+            .collect(),
+        rows: rows.iter().map(|r| row_texts(r, l)).collect(),
+        sort: Column::ALL.iter().position(|col| *col == sort.column).map(|i| (i, !sort.descending)),
+        on_sort,
+        locale: l,
+        row_classes: rows
+            .iter()
+            .map(|r| if r.breach.any() { "over-threshold".to_owned() } else { String::new() })
+            .collect(),
+        trailing: Some((
+            l.t("Last 30 minutes"),
+            rows.iter()
+                .map(|r| {
+                    html! {
+                        <Sparkline samples={r.history.samples().collect::<Vec<_>>()}
+                            start={now - HISTORY_MS} end={now} label={history_label.clone()}
+                            locale={l} />
+                    }
+                })
+                .collect(),
+        )),
+        totals: Some({
+            let totals = QueueTable::totals(&rows);
+            Column::ALL
+                .iter()
+                .map(|col| match col {
+                    Column::Name => l.t("Totals"),
+                    col => totals.text(*col).unwrap_or_else(|| l.t("N/A")),
+                })
+                .collect()
+        }),
+    };
+    let queues: Vec<(QueueId, String, Limits)> = rows
+        .iter()
+        .map(|r| (r.id.clone(), r.name.clone(), c.table.thresholds().limits(&r.id)))
+        .collect();
+    let on_save = {
+        let shared = shared.clone();
+        Callback::from(move |t: Thresholds| controller::update(&shared, |c| c.set_thresholds(t)))
+    };
+    html! {
+        <main class="queue-statistics" lang={l.lang()}>
+            if let Some((kind, text)) = banner {
+                <Banner {kind} {text} testid={Some("gadget-banner".to_owned())} />
+            }
+            if c.phase == Load::Loading {
+                <p class="loading">{ l.t("Loading…") }</p>
+            }
+            if running {
+                if rows.is_empty() {
+                    <p class="no-queues">{ l.t("You are assigned to no queue.") }</p>
+                }
+                <Table ..table />
+                <ThresholdAlerts alerts={c.alerts.clone()} locale={l} />
+                if let Some((kind, text)) = c.notice.clone() {
+                    <Banner {kind} {text} testid={Some("thresholds-notice".to_owned())} />
+                }
+                <ThresholdsForm {queues} thresholds={c.table.thresholds().clone()} locale={l} {on_save} />
+            }
+        </main>
+    }
+}
+
+/// Props of [`ThresholdsForm`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ThresholdsFormProps {
+    /// The queues: id, name, current limits.
+    pub queues: Vec<(QueueId, String, Limits)>,
+    /// The thresholds now (kept for queues not listed, and the default).
+    pub thresholds: Thresholds,
+    /// The language.
+    pub locale: Locale,
+    /// Called with the new thresholds.
+    pub on_save: Callback<Thresholds>,
+}
+
+/// A limit typed in a field: empty is none; otherwise a whole number from 1 to 86400.
+fn parse_limit(text: &str) -> Result<Option<u64>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u64>().ok().filter(|v| (1..=86_400).contains(v)).map(Some).ok_or(())
+}
+
+/// Per queue, two number fields (calls waiting, oldest call in seconds) in a disclosure; saved
+/// with a button. Each field is named after its queue for screen readers.
+#[function_component(ThresholdsForm)]
+pub fn thresholds_form(props: &ThresholdsFormProps) -> Html {
+    let l = props.locale;
+    let error = use_state(|| false);
+    let form = use_node_ref();
+    let onsubmit = {
+        let (props, error, form) = (props.clone(), error.clone(), form.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(form) = form.cast::<web_sys::HtmlFormElement>() else { return };
+            let value = |name: &str| {
+                form.query_selector(&format!("input[name=\"{name}\"]"))
+                    .ok()
+                    .flatten()
+                    .and_then(|el| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(el).ok())
+                    .map(|input| input.value())
+                    .unwrap_or_default()
+            };
+            let mut thresholds = props.thresholds.clone();
+            for (i, (id, _, _)) in props.queues.iter().enumerate() {
+                let calls = parse_limit(&value(&format!("calls-{i}")));
+                let oldest = parse_limit(&value(&format!("oldest-{i}")));
+                let (Ok(calls), Ok(oldest_s)) = (calls, oldest) else {
+                    error.set(true);
+                    return;
+                };
+                thresholds.set(id, Limits { calls, oldest_s });
+            }
+            error.set(false);
+            props.on_save.emit(thresholds);
+        })
+    };
+    let text = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+    html! {
+        <details class="thresholds">
+            <summary>{ l.t("Thresholds") }</summary>
+            <form ref={form} {onsubmit} aria-label={l.t("Thresholds")} novalidate=true>
+                { for props.queues.iter().enumerate().map(|(i, (id, name, limits))| {
+                    let calls_label = l.tr("{queue}: calls waiting threshold").replace("{queue}", name);
+                    let oldest_label = l.tr("{queue}: oldest call threshold (seconds)").replace("{queue}", name);
+                    html! {
+                        <fieldset key={id.to_string()}>
+                            <legend>{ name.clone() }</legend>
+                            <label>
+                                <span>{ l.t("Calls in queue") }</span>
+                                <input type="number" min="1" max="86400" inputmode="numeric"
+                                    name={format!("calls-{i}")} aria-label={calls_label}
+                                    value={text(limits.calls)} />
+                            </label>
+                            <label>
+                                <span>{ l.t("Longest call in queue") }</span>
+                                <input type="number" min="1" max="86400" inputmode="numeric"
+                                    name={format!("oldest-{i}")} aria-label={oldest_label}
+                                    value={text(limits.oldest_s)} />
+                            </label>
+                        </fieldset>
+                    }
+                }) }
+                if *error {
+                    <p class="field-error" role="alert">{ l.t("A threshold must be a whole number from 1 to 86400.") }</p>
+                }
+                <div class="form-buttons">
+                    <button type="submit">{ l.t("Save thresholds") }</button>
+                </div>
+            </form>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_typed_are_whole_numbers_or_nothing() {
+        assert_eq!(parse_limit(" "), Ok(None));
+        assert_eq!(parse_limit("3"), Ok(Some(3)));
+        assert_eq!(parse_limit(" 86400 "), Ok(Some(86_400)));
+        for bad in ["0", "-1", "1.5", "x", "86401"] {
+            assert_eq!(parse_limit(bad), Err(()), "{bad}");
+        }
+    }
+
+    /// Every text the gadget translates is a key of finesse-ui's i18n (so French shows no
+    /// English).
+    #[test]
+    fn every_text_of_the_gadget_is_a_key() {
+        let sources = [include_str!("lib.rs"), include_str!("controller.rs")];
+        let mut found = 0;
+        for source in sources {
+            for marker in [".t(\"", ".tr(\""] {
+                for (at, _) in source.match_indices(marker) {
+                    let literal = source[at + marker.len()..].split('"').next().unwrap_or_default();
+                    if literal.is_empty() {
+                        continue; // this test's own markers
+                    }
+                    assert!(finesse_ui::i18n::KEYS.contains(&literal), "{literal:?} is not a key");
+                    found += 1;
+                }
+            }
+        }
+        assert!(found >= 15, "only {found} texts found");
+        for column in Column::ALL {
+            assert!(finesse_ui::i18n::KEYS.contains(&column.label()), "{}", column.label());
+        }
+    }
+}
