@@ -221,7 +221,6 @@ pub const KEYS: &[&str] = &[
     "You are assigned to no queue.",
     "Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only.",
     "Could not load your queues.",
-    // the queue statistics gadget
     "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
 ];
 
