@@ -1,7 +1,7 @@
 // The call control gadget in French, end to end: our desktop opened as Cisco's is for another
 // language (`/desktop/?locale=fr_FR`) gives the gadget the container's `locale` pref, and the
 // gadget then speaks French (finesse-ui's i18n) and works: Ready, a call answered and ended,
-// Not Ready with a reason, each step checked against the simulator.
+// Not Ready with a reason, each step checked against the simulator; the out-of-service banner.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -87,6 +87,15 @@ test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready w
   await h.expectState(gadget, 'Non prêt \u2013 Lunch', 'NOT_READY');
   await noEnglish(gadget);
   await shot(page, 'fr-4-not-ready-lunch');
+
+  // Out of service: the banner in French too.
+  await sim.admin('out_of_service=true');
+  const banner = gadget.getByTestId('gadget-banner');
+  await until('the French out-of-service banner',
+    async () => /^Finesse est hors service\b/.test(await banner.textContent({ timeout: 1000 }).catch(() => '')));
+  await shot(page, 'fr-5-out-of-service');
+  await sim.admin('out_of_service=false');
+  await until('the banner to go', async () => (await banner.count()) === 0, 30000);
   assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
   await page.close();
 });

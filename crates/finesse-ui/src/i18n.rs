@@ -171,6 +171,9 @@ pub const KEYS: &[&str] = &[
     "The notification service refused the credentials.",
     "Another client took over the notification connection.",
     "Not connected to the notification service.",
+    "Finesse is out of service. Actions will work again when it is back.",
+    "Finesse is out of service (HTTP 503). Actions will work again when it is back.",
+    "Finesse is out of service (HTTP 503). The gadget will catch up when it is back.",
     // the team performance gadget and the supervisor's call controls
     "Agents per state",
     "Barge In",
@@ -274,6 +277,18 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Error", "Erreur"),
     ("Extension", "Poste"),
     ("Filter", "Filtrer"),
+    (
+        "Finesse is out of service (HTTP 503). Actions will work again when it is back.",
+        "Finesse est hors service (HTTP 503). Les actions fonctionneront de nouveau à son retour.",
+    ),
+    (
+        "Finesse is out of service (HTTP 503). The gadget will catch up when it is back.",
+        "Finesse est hors service (HTTP 503). Le gadget se mettra à jour à son retour.",
+    ),
+    (
+        "Finesse is out of service. Actions will work again when it is back.",
+        "Finesse est hors service. Les actions fonctionneront de nouveau à son retour.",
+    ),
     (
         "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
         "Finesse a refusé vos identifiants (HTTP 401). Reconnectez-vous au bureau.",

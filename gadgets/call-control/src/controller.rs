@@ -243,10 +243,14 @@ impl Controller {
                             self.start_refresh();
                         }
                     } else if status.is_some() {
-                        let why = reason.map(|r| format!(" ({r})")).unwrap_or_default();
-                        self.out_of_service(format!(
-                            "Finesse is out of service{why}. Actions will work again when it is back."
-                        ));
+                        let mut text = self.locale.t(
+                            "Finesse is out of service. Actions will work again when it is back.",
+                        );
+                        // The server's reason, as it sent it.
+                        if let Some(reason) = reason {
+                            text.push_str(&format!(" ({reason})"));
+                        }
+                        self.out_of_service(text);
                     }
                 }
                 Event::RequestCompleted { .. }
@@ -276,10 +280,9 @@ impl Controller {
     fn failed(&mut self, failure: &Failure) {
         match failure.kind {
             FailureKind::OutOfService => {
-                self.out_of_service(
-                    "Finesse is out of service (HTTP 503). Actions will work again when it is back."
-                        .to_owned(),
-                );
+                self.out_of_service(self.locale.t(
+                    "Finesse is out of service (HTTP 503). Actions will work again when it is back.",
+                ));
             }
             FailureKind::Unauthorized => self.blocked = Some(Blocked::Unauthorized),
             _ => {}
@@ -359,16 +362,21 @@ pub fn refresh(shared: &Shared) {
                     c.blocked = None;
                 }
                 Some((_, RestError::Unauthorized)) => c.blocked = Some(Blocked::Unauthorized),
-                Some((_, RestError::Unavailable)) => c.out_of_service(
-                    "Finesse is out of service (HTTP 503). The gadget will catch up when it is back."
-                        .to_owned(),
-                ),
+                Some((_, RestError::Unavailable)) => {
+                    let text = c.locale.t(
+                        "Finesse is out of service (HTTP 503). The gadget will catch up when it is back.",
+                    );
+                    c.out_of_service(text);
+                }
                 Some((Refresh::User, e)) if !c.loaded => {
                     c.blocked = Some(Blocked::Other(format!("Could not load your agent: {e}.")));
                 }
                 Some((what, e)) => {
                     c.loaded |= c.session.user().is_some();
-                    c.toast(BannerKind::Warning, format!("Could not load {}: {e}.", what_words(what)));
+                    c.toast(
+                        BannerKind::Warning,
+                        format!("Could not load {}: {e}.", what_words(what)),
+                    );
                 }
             }
         });
@@ -521,4 +529,31 @@ pub fn dispatch(shared: &Shared, intent: Intent) {
         let result = rest.perform(&out.request, &auth).await;
         update(&shared, |c| c.session.request_answered(&out.id, result));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use finesse_ui::i18n::KEYS;
+
+    /// Every literal text the gadget translates with `Locale::t` has a French text, so the
+    /// French desktop shows no English.
+    #[test]
+    fn every_text_the_gadget_translates_is_a_key() {
+        let mut found = 0;
+        for source in [include_str!("controller.rs"), include_str!("lib.rs")] {
+            for (at, _) in source.match_indices(".t(\n") {
+                let rest = source[at + 4..].trim_start();
+                if let Some(literal) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) {
+                    assert!(KEYS.contains(&literal), "{literal:?} is shown but not in KEYS");
+                    found += 1;
+                }
+            }
+            for (at, _) in source.match_indices(".t(\"") {
+                let literal = source[at + 4..].split('"').next().unwrap_or_default();
+                assert!(KEYS.contains(&literal), "{literal:?} is shown but not in KEYS");
+                found += 1;
+            }
+        }
+        assert!(found >= 5, "only {found} texts found: did the scan break?");
+    }
 }
