@@ -4,11 +4,8 @@
 // and an error shown. No serious or critical violation is allowed; the others are reported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { ROOT, launch, startSim } from './lib.mjs';
-import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers, card, callStatus, shot } from './call-control-agent.mjs';
+import { desktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -17,18 +14,11 @@ let browser;
 let h;
 
 before(async () => {
-  const file = await scenario({ agents: [{ id: AGENT.id, set: { wrap_up_on_incoming: '"NOT_ALLOWED"' } }] });
-  sim = await startSim({
-    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
-  });
-  h = agentHelpers(sim);
-  browser = await launch();
+  h = await desktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
+  ({ sim, browser } = h);
 });
 
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => h?.stop());
 
 /**
  * axe-core over the gadget's document: its violations as `{ id, impact, help, targets }` (and

@@ -3,7 +3,8 @@
 // layout), the simulator's own truth (admin endpoints, the REST API) and the agent's moves in
 // the gadget, by accessible name.
 import path from 'node:path';
-import { ARTIFACTS, basic, until } from './lib.mjs';
+import { ARTIFACTS, ROOT, basic, launch, startSim, until } from './lib.mjs';
+import { scenario } from './scenario.mjs';
 
 /** The demo's API-driven agent. */
 export const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001' };
@@ -65,6 +66,31 @@ export function agentHelpers(sim, agent = AGENT) {
   }
 
   return { admin, injectCall, simDialogs, simState, rest, signIn, expectState, ready };
+}
+
+/**
+ * The simulator on a quiet demo scenario (`edits`: see scenario.mjs), serving dist/ where Finesse
+ * keeps third-party gadgets, and a browser: `{ sim, browser, stop, ...agentHelpers(sim) }`.
+ * `agent` changes keys of the agent's own scenario entry.
+ */
+export async function desktopEnv({ agent = {}, ...edits } = {}) {
+  const agents = [...(edits.agents ?? []), ...(Object.keys(agent).length ? [{ id: AGENT.id, set: agent }] : [])];
+  const file = await scenario({ ...edits, agents });
+  const sim = await startSim({
+    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
+  });
+  let browser;
+  try {
+    browser = await launch();
+  } catch (e) {
+    await sim.stop();
+    throw e;
+  }
+  const stop = async () => {
+    await browser.close();
+    await sim.stop();
+  };
+  return { sim, browser, stop, ...agentHelpers(sim) };
 }
 
 /** The call control gadget's frame in the desktop page, whatever else the layout holds. */

@@ -5,38 +5,28 @@
 // A quiet copy of the demo scenario (no random callers) keeps the agent's calls the test's own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { ROOT, launch, startSim, basic, until, watchErrors } from './lib.mjs';
-import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
+import { basic, until, watchErrors } from './lib.mjs';
+import { AGENT, desktopEnv, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
 
+let env;
 let sim;
 let browser;
 let admin;
-let injectCall;
 let simDialogs;
 let simState;
 let signIn;
 let expectState;
 let ready;
+let injectCall;
 
 before(async () => {
-  const file = await scenario({
-    // Wrap-up with a required reason; a short wrap-up timer, so a pending state takes effect
-    // soon after the call ends.
-    agents: [{ id: AGENT.id, set: { wrap_up_on_incoming: '"REQUIRED_WITH_WRAP_UP_DATA"', wrap_up_timer_s: '3' } }],
-  });
-  sim = await startSim({
-    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
-  });
-  ({ admin, injectCall, simDialogs, simState, signIn, expectState, ready } = agentHelpers(sim));
-  browser = await launch();
+  // Wrap-up with a required reason; a short wrap-up timer, so a pending state takes effect
+  // soon after the call ends.
+  env = await desktopEnv({ agent: { wrap_up_on_incoming: '"REQUIRED_WITH_WRAP_UP_DATA"', wrap_up_timer_s: '3' } });
+  ({ sim, browser, admin, injectCall, simDialogs, simState, signIn, expectState, ready } = env);
 });
 
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => env?.stop());
 
 test('an inbound call: answer, hold, retrieve, consult another agent, transfer', async () => {
   const page = await browser.newPage();

@@ -4,10 +4,8 @@
 // simulator's own state (admin endpoints, the REST API), never only against the screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { ROOT, launch, startSim, until, watchErrors } from './lib.mjs';
-import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers, card, callStatus, shot, stateText, toasts } from './call-control-agent.mjs';
+import { until, watchErrors } from './lib.mjs';
+import { AGENT, desktopEnv, card, callStatus, shot, stateText, toasts } from './call-control-agent.mjs';
 
 let sim;
 let browser;
@@ -15,18 +13,11 @@ let h;
 
 before(async () => {
   // No wrap-up after incoming calls: each test starts from a plain state.
-  const file = await scenario({ agents: [{ id: AGENT.id, set: { wrap_up_on_incoming: '"NOT_ALLOWED"' } }] });
-  sim = await startSim({
-    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
-  });
-  h = agentHelpers(sim);
-  browser = await launch();
+  h = await desktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
+  ({ sim, browser } = h);
 });
 
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => h?.stop());
 
 /** Back to a known start: no faults, no call, signed out (the desktop signs in again). */
 async function reset() {

@@ -6,10 +6,8 @@
 // the call control gadget in our desktop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { ROOT, launch, startSim, until, watchErrors } from './lib.mjs';
-import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers, card, callStatus, shot } from './call-control-agent.mjs';
+import { until, watchErrors } from './lib.mjs';
+import { AGENT, desktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
 
 /**
  * Classic vectors, each at most 40 characters (a reason code label's limit, and a call
@@ -79,24 +77,14 @@ before(async () => {
   // Every vector is a Not Ready reason code label; two are the agent's name; no wrap-up after
   // calls (the test takes several in a row).
   const reasons = VECTORS.map((v, i) => `[[reason_code]]\nid = "${100 + i}"\ncategory = "NOT_READY"\ncode = ${100 + i}\nlabel = ${tomlString(v)}\n\n`).join('');
-  const file = await scenario({
-    agents: [{
-      id: AGENT.id,
-      set: { first_name: tomlString(VECTORS[0]), last_name: tomlString(VECTORS[8]), wrap_up_on_incoming: '"NOT_ALLOWED"' },
-    }],
+  h = await desktopEnv({
+    agent: { first_name: tomlString(VECTORS[0]), last_name: tomlString(VECTORS[8]), wrap_up_on_incoming: '"NOT_ALLOWED"' },
     replace: [['[[wrap_up_reason]]\nid = "1"', `${reasons}[[wrap_up_reason]]\nid = "1"`]],
   });
-  sim = await startSim({
-    args: ['--scenario', file, '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
-  });
-  h = agentHelpers(sim);
-  browser = await launch();
+  ({ sim, browser } = h);
 });
 
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+after(() => h?.stop());
 
 /** Nothing ran: no global set in the page or the gadget, no dialog, no element made. */
 async function nothingRan(page, gadget, dialogs) {
