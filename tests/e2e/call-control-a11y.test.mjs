@@ -2,23 +2,14 @@
 // into the gadget's frame) in the gadget's main states, signed in and Ready, a ringing call, a
 // call in progress with its keypad, the Not Ready menu open, the Make a New Call dial pad open,
 // and an error shown. No serious or critical violation is allowed; the others are reported.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { desktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
+import { useDesktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let sim;
-let browser;
-let h;
-
-before(async () => {
-  h = await desktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
-  ({ sim, browser } = h);
-});
-
-after(() => h?.stop());
+const h = useDesktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
 
 /**
  * axe-core over the gadget's document: its violations as `{ id, impact, help, targets }` (and
@@ -50,7 +41,7 @@ async function check(page, gadget, name) {
 }
 
 test('no serious or critical axe-core violation in the gadget\'s main states', async () => {
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const gadget = await h.signIn(page);
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
   await h.ready(gadget);
@@ -89,12 +80,12 @@ test('no serious or critical axe-core violation in the gadget\'s main states', a
   await check(page, gadget, 'dial-pad');
 
   // An error and the out-of-service banner.
-  await sim.admin('out_of_service=true');
+  await h.sim.admin('out_of_service=true');
   await gadget.getByTestId('gadget-banner').waitFor({ timeout: 20000 });
   await gadget.getByRole('button', { name: 'Ready', exact: true }).click();
   await gadget.locator('.toast').first().waitFor({ timeout: 20000 });
   await check(page, gadget, 'out-of-service');
-  await sim.admin('out_of_service=false');
+  await h.sim.admin('out_of_service=false');
 
   await page.close();
   assert.equal(report.length, 8);

@@ -3,6 +3,7 @@
 // layout), the simulator's own truth (admin endpoints, the REST API) and the agent's moves in
 // the gadget, by accessible name.
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { ARTIFACTS, ROOT, basic, launch, startSim, until } from './lib.mjs';
 import { scenario } from './scenario.mjs';
 
@@ -91,6 +92,17 @@ export async function desktopEnv({ agent = {}, ...edits } = {}) {
     await sim.stop();
   };
   return { sim, browser, stop, ...agentHelpers(sim) };
+}
+
+/**
+ * `desktopEnv(edits)` for the tests of this file: started before them, stopped after them. The
+ * object it returns is filled in once the `before` hook ran.
+ */
+export function useDesktopEnv(edits) {
+  const env = {};
+  before(async () => { Object.assign(env, await desktopEnv(typeof edits === 'function' ? edits() : edits)); });
+  after(() => env.stop?.());
+  return env;
 }
 
 /** The call control gadget's frame in the desktop page, whatever else the layout holds. */

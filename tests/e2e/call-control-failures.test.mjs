@@ -2,26 +2,17 @@
 // conference, a request the server refuses, Finesse out of service (HTTP 503), and a restart of
 // the notification listener. Driven as an agent drives it; every step is checked against the
 // simulator's own state (admin endpoints, the REST API), never only against the screen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, watchErrors } from './lib.mjs';
-import { AGENT, desktopEnv, card, callStatus, shot, stateText, toasts } from './call-control-agent.mjs';
+import { AGENT, useDesktopEnv, card, callStatus, shot, stateText, toasts } from './call-control-agent.mjs';
 
-let sim;
-let browser;
-let h;
-
-before(async () => {
-  // No wrap-up after incoming calls: each test starts from a plain state.
-  h = await desktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
-  ({ sim, browser } = h);
-});
-
-after(() => h?.stop());
+// No wrap-up after incoming calls: each test starts from a plain state.
+const h = useDesktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
 
 /** Back to a known start: no faults, no call, signed out (the desktop signs in again). */
 async function reset() {
-  await sim.admin('out_of_service=false&listener=running&notify_delay_ms=0');
+  await h.sim.admin('out_of_service=false&listener=running&notify_delay_ms=0');
   for (const d of await h.simDialogs()) {
     await h.rest('PUT', `Dialog/${d.id}`, `<Dialog><requestedAction>DROP</requestedAction><targetMediaAddress>${AGENT.extension}</targetMediaAddress></Dialog>`);
   }
@@ -55,7 +46,7 @@ const bannerText = (gadget) => banner(gadget).textContent({ timeout: 1000 }).cat
 
 test('conference: answer, consult another agent, Conference; three participants', async () => {
   await reset();
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const errors = watchErrors(page);
   const gadget = await h.signIn(page);
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
@@ -107,13 +98,13 @@ test('conference: answer, consult another agent, Conference; three participants'
 
 test('a request the server refuses: its error in words, and no state change', async () => {
   await reset();
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const gadget = await h.signIn(page);
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
 
   // Another client signs the agent out (the agent's other desktop, say). Notifications are
   // held back, so the gadget still offers Ready: from Signed Out, Ready is not allowed.
-  await sim.admin('notify_delay_ms=8000');
+  await h.sim.admin('notify_delay_ms=8000');
   const res = await h.rest('PUT', `User/${AGENT.id}`, '<User><state>LOGOUT</state><reasonCodeId>10</reasonCodeId></User>');
   assert.equal(res.status, 202, await res.text());
   await until('the simulator to sign the agent out', async () => (await h.simState()) === 'LOGOUT');
@@ -129,7 +120,7 @@ test('a request the server refuses: its error in words, and no state change', as
   await shot(page, '11-refused');
 
   // The notifications arrive: the gadget converges to the server's state.
-  await sim.admin('notify_delay_ms=0');
+  await h.sim.admin('notify_delay_ms=0');
   await h.expectState(gadget, 'Signed Out');
   assert.equal(await h.simState(), 'LOGOUT');
   await page.close();
@@ -137,12 +128,12 @@ test('a request the server refuses: its error in words, and no state change', as
 
 test('out of service (HTTP 503): a banner; an action fails visibly; it works again when back', async () => {
   await reset();
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const gadget = await h.signIn(page);
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
   await until('no banner', async () => (await banner(gadget).count()) === 0);
 
-  await sim.admin('out_of_service=true');
+  await h.sim.admin('out_of_service=true');
   await until('the out-of-service banner', async () => /out of service/i.test(await bannerText(gadget)));
   assert.equal(await banner(gadget).getAttribute('role'), 'status');
 
@@ -156,7 +147,7 @@ test('out of service (HTTP 503): a banner; an action fails visibly; it works aga
   await shot(page, '12-out-of-service');
 
   // Back in service: the banner goes, and the same action now works.
-  await sim.admin('out_of_service=false');
+  await h.sim.admin('out_of_service=false');
   await until('the banner to go', async () => (await banner(gadget).count()) === 0, 30000);
   await h.ready(gadget);
   await shot(page, '13-back-in-service');
@@ -165,13 +156,13 @@ test('out of service (HTTP 503): a banner; an action fails visibly; it works aga
 
 test('the notification listener restarts: the gadget converges without a reload', async () => {
   await reset();
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const gadget = await h.signIn(page);
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
   // A mark in the gadget's document: gone if the frame were reloaded.
   await gadget.evaluate(() => { window.__sameDocument = true; });
 
-  await sim.admin('listener=stopped');
+  await h.sim.admin('listener=stopped');
   await until('the gadget to say the connection is lost',
     async () => /notification/i.test(await bannerText(gadget)), 30000);
   await shot(page, '14-listener-stopped');
@@ -189,7 +180,7 @@ test('the notification listener restarts: the gadget converges without a reload'
   assert.match(await stateText(gadget), /^Not Ready/);
   assert.equal(await card(gadget, dialog).count(), 0);
 
-  await sim.admin('listener=running');
+  await h.sim.admin('listener=running');
   await until('the banner to go', async () => (await banner(gadget).count()) === 0, 60000);
   // Converged: the state and the ringing call, as the simulator has them.
   await h.expectState(gadget, 'Reserved', simAgent);

@@ -2,21 +2,12 @@
 // language (`/desktop/?locale=fr_FR`) gives the gadget the container's `locale` pref, and the
 // gadget then speaks French (finesse-ui's i18n) and works: Ready, a call answered and ended,
 // Not Ready with a reason, each step checked against the simulator; the out-of-service banner.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, watchErrors } from './lib.mjs';
-import { desktopEnv, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
+import { useDesktopEnv, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
 
-let sim;
-let browser;
-let h;
-
-before(async () => {
-  h = await desktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
-  ({ sim, browser } = h);
-});
-
-after(() => h?.stop());
+const h = useDesktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
 
 /** English texts that must not show in the French gadget (whole words, case-sensitive). */
 const ENGLISH = ['Ready', 'Not Ready', 'Sign Out', 'Make a New Call', 'Answer', 'Hold', 'End', 'Duration', 'Call Type', 'Incoming', 'Active', 'Extension', 'Keypad', 'Consult'];
@@ -29,7 +20,7 @@ async function noEnglish(gadget) {
 }
 
 test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready with a reason)', async () => {
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const errors = watchErrors(page);
   const gadget = await h.signIn(page, { query: '?locale=fr_FR' });
   await h.expectState(gadget, 'Non prêt', 'NOT_READY');
@@ -81,12 +72,12 @@ test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready w
   assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
 
   // Out of service (the browser logs the 503 answers): the banner in French too.
-  await sim.admin('out_of_service=true');
+  await h.sim.admin('out_of_service=true');
   const banner = gadget.getByTestId('gadget-banner');
   await until('the French out-of-service banner',
     async () => /^Finesse est hors service\b/.test(await banner.textContent({ timeout: 1000 }).catch(() => '')));
   await shot(page, 'fr-5-out-of-service');
-  await sim.admin('out_of_service=false');
+  await h.sim.admin('out_of_service=false');
   await until('the banner to go', async () => (await banner.count()) === 0, 30000);
   await page.close();
 });

@@ -4,10 +4,10 @@
 // vector sets a global (`top.__x`, or opens a dialog) if it ever executes; the test asserts
 // none did, no dialog opened, no element was made from them, and each exact text is visible in
 // the call control gadget in our desktop.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, watchErrors } from './lib.mjs';
-import { AGENT, desktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
+import { AGENT, useDesktopEnv, card, callStatus, shot } from './call-control-agent.mjs';
 
 /**
  * Classic vectors, each at most 40 characters (a reason code label's limit, and a call
@@ -66,25 +66,18 @@ const FOREIGN = 'img, svg, script, iframe, object, embed, video, audio, details,
 
 const tomlString = (s) => JSON.stringify(s);
 
-let sim;
-let browser;
-let h;
-
-before(async () => {
+const h = useDesktopEnv(() => {
   assert.ok(VECTORS.length >= 30);
   for (const v of VECTORS) assert.ok(v.length <= 40, `${v} is longer than 40 characters`);
   assert.equal(new Set(VECTORS).size, VECTORS.length, 'duplicate vectors');
   // Every vector is a Not Ready reason code label; two are the agent's name; no wrap-up after
   // calls (the test takes several in a row).
   const reasons = VECTORS.map((v, i) => `[[reason_code]]\nid = "${100 + i}"\ncategory = "NOT_READY"\ncode = ${100 + i}\nlabel = ${tomlString(v)}\n\n`).join('');
-  h = await desktopEnv({
+  return {
     agent: { first_name: tomlString(VECTORS[0]), last_name: tomlString(VECTORS[8]), wrap_up_on_incoming: '"NOT_ALLOWED"' },
     replace: [['[[wrap_up_reason]]\nid = "1"', `${reasons}[[wrap_up_reason]]\nid = "1"`]],
-  });
-  ({ sim, browser } = h);
+  };
 });
-
-after(() => h?.stop());
 
 /** Nothing ran: no global set in the page or the gadget, no dialog, no element made. */
 async function nothingRan(page, gadget, dialogs) {
@@ -96,7 +89,7 @@ async function nothingRan(page, gadget, dialogs) {
 }
 
 test(`${VECTORS.length} XSS vectors in call variables, the caller, the agent's name and reason labels are shown as text`, async () => {
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   const errors = watchErrors(page);
   const dialogs = [];
   page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
@@ -134,7 +127,7 @@ test(`${VECTORS.length} XSS vectors in call variables, the caller, the agent's n
     const variables = Object.fromEntries(batch.map((v, i) => [`callVariable${i + 1}`, v]));
     const from = SHORT[n % SHORT.length];
     const body = Object.entries(variables).map(([k, v]) => `${k}=${v}`).join('\n');
-    const dialog = await sim.adminRequest('POST', `/admin/calls?queue=5001&agent=${AGENT.id}&from=${encodeURIComponent(from)}`, body);
+    const dialog = await h.sim.adminRequest('POST', `/admin/calls?queue=5001&agent=${AGENT.id}&from=${encodeURIComponent(from)}`, body);
     const call = card(gadget, dialog);
     await call.getByRole('button', { name: 'Answer' }).waitFor({ timeout: 20000 });
     const values = await call.locator('.call-data dd').allTextContents();
@@ -158,7 +151,7 @@ test(`${VECTORS.length} XSS vectors in call variables, the caller, the agent's n
 });
 
 test('the vectors are live: rendered as HTML they run and make elements (so the checks above can fail)', async () => {
-  const page = await browser.newPage();
+  const page = await h.browser.newPage();
   page.on('dialog', (d) => d.dismiss());
   await page.setContent(`<main>${VECTORS.map((v) => `<div>${v}</div>`).join('')}</main>`);
   await until('a vector to run', () => page.evaluate(() => window.__x !== undefined), 5000);
