@@ -161,6 +161,7 @@ test('the notification listener restarts: the gadget converges without a reload'
   await h.expectState(gadget, 'Not Ready', 'NOT_READY');
   // A mark in the gadget's document: gone if the frame were reloaded.
   await gadget.evaluate(() => { window.__sameDocument = true; });
+  await until('the notification connection up', async () => (await banner(gadget).count()) === 0);
 
   await h.sim.admin('listener=stopped');
   await until('the gadget to say the connection is lost',
