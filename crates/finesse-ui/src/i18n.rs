@@ -225,6 +225,8 @@ pub const KEYS: &[&str] = &[
     "Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only.",
     "Could not load your queues.",
     "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
+    "Calls waiting threshold",
+    "Oldest call threshold (seconds)",
 ];
 
 /// The French texts, sorted by their English key (binary search).
@@ -255,6 +257,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Callback", "Rappel"),
     ("Callback Preview", "Aperçu de rappel"),
     ("Calls in queue", "Appels en file"),
+    ("Calls waiting threshold", "Seuil d’appels en attente"),
     ("Calls waiting, last 30 minutes", "Appels en attente, 30 dernières minutes"),
     ("Cancel", "Annuler"),
     ("Choose a contact", "Choisir un contact"),
@@ -316,6 +319,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Not connected to the notification service.", "Non connecté au service de notification."),
     ("Number", "Numéro"),
     ("Off Hook", "Décroché"),
+    ("Oldest call threshold (seconds)", "Seuil de l’appel le plus ancien (secondes)"),
     ("On Hold", "En attente"),
     ("Other", "Autre"),
     ("Outbound", "Sortant"),

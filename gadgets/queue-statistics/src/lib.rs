@@ -329,13 +329,13 @@ pub fn thresholds_form(props: &ThresholdsFormProps) -> Html {
                         <fieldset key={id.to_string()}>
                             <legend>{ name.clone() }</legend>
                             <label>
-                                <span>{ l.t("Calls in queue") }</span>
+                                <span>{ l.t("Calls waiting threshold") }</span>
                                 <input type="number" min="1" max="86400" inputmode="numeric"
                                     name={format!("calls-{i}")} aria-label={calls_label}
                                     value={text(limits.calls)} />
                             </label>
                             <label>
-                                <span>{ l.t("Longest call in queue") }</span>
+                                <span>{ l.t("Oldest call threshold (seconds)") }</span>
                                 <input type="number" min="1" max="86400" inputmode="numeric"
                                     name={format!("oldest-{i}")} aria-label={oldest_label}
                                     value={text(limits.oldest_s)} />

@@ -75,6 +75,8 @@ pub fn Sparkline(props: &SparklineProps) -> Html {
             width={props.width.to_string()} height={props.height.to_string()}
             viewBox={format!("0 0 {} {}", props.width, props.height)}>
             <title>{ summary }</title>
+            <line class="sparkline-axis" x1="0" x2={props.width.to_string()}
+                y1={(props.height - 1).to_string()} y2={(props.height - 1).to_string()} />
             if !props.samples.is_empty() {
                 <polyline {points} fill="none" stroke="currentColor" stroke-width="1.5" />
             }
