@@ -9,7 +9,7 @@ source scripts/setup.sh
 
 # Crates that compile for the browser (everything but native servers and tools).
 WASM_CRATES=(-p finesse-model -p finesse-xmpp -p finesse-xmpp-web -p finesse-hub -p finesse-rest
-  -p finesse-session -p finesse-ui -p finesse-desktop -p call-control -p connection -p queue-statistics -p finesse-gadgets)
+  -p finesse-session -p finesse-ui -p finesse-desktop -p call-control -p connection -p queue-statistics -p team-performance -p finesse-gadgets)
 # Crates with browser tests (wasm-bindgen-test in headless Chromium).
 BROWSER_TESTED=(finesse-model finesse-hub finesse-ui)
 

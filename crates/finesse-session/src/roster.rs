@@ -191,15 +191,15 @@ impl Default for Sort {
     }
 }
 
-/// The order of the per-state counts, as the Finesse desktop lists states.
-pub const COUNTED_STATES: [AgentState; 8] = [
+/// The order of the per-state counts, as the Finesse desktop lists states (WORK_READY is
+/// counted with WORK: both read "Wrap-Up").
+pub const COUNTED_STATES: [AgentState; 7] = [
     AgentState::Ready,
     AgentState::NotReady,
     AgentState::Reserved,
     AgentState::Talking,
     AgentState::Hold,
     AgentState::Work,
-    AgentState::WorkReady,
     AgentState::Logout,
 ];
 
@@ -298,6 +298,12 @@ impl Roster {
     fn upsert(&mut self, member: Member) -> bool {
         match self.index.get(&member.id) {
             Some(&i) if self.members[i] == member => false,
+            // An update older than what is shown (it was on its way while the team was read).
+            Some(&i)
+                if member.since.zip(self.members[i].since).is_some_and(|(new, old)| new < old) =>
+            {
+                false
+            }
             Some(&i) => {
                 self.members[i] = member;
                 true
@@ -325,7 +331,11 @@ impl Roster {
         let mut counts = [0; COUNTED_STATES.len()];
         let mut other = 0;
         for m in &self.members {
-            match m.state.as_ref().and_then(|s| COUNTED_STATES.iter().position(|c| c == s)) {
+            let state = match &m.state {
+                Some(AgentState::WorkReady) => Some(&AgentState::Work),
+                other => other.as_ref(),
+            };
+            match state.and_then(|s| COUNTED_STATES.iter().position(|c| c == s)) {
                 Some(i) => counts[i] += 1,
                 None => other += 1,
             }
@@ -426,6 +436,10 @@ mod tests {
         assert!(r.apply_update("/finesse/api/Team/7/Users", &upd));
         assert!(!r.apply_update("/finesse/api/Team/7/Users", &upd));
         assert_eq!(r.version(), v + 1);
+        assert_eq!(r.member("1").unwrap().state, Some(AgentState::NotReady));
+        // An update older than the state shown is stale: ignored.
+        let stale = put(&user("1", "Cy", "READY", "1001", "2024-01-01T10:04:59.000Z"));
+        assert!(!r.apply_update("/finesse/api/Team/7/Users", &stale));
         assert_eq!(r.member("1").unwrap().state, Some(AgentState::NotReady));
         // A new member appears; signing out removes it when logged-out agents are not shown.
         assert!(r.apply_update(

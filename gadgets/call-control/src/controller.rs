@@ -508,6 +508,16 @@ fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
     }
 }
 
+/// The callbacks the components take: dispatch an intent, dismiss a toast.
+pub fn callbacks(shared: &Shared) -> (yew::Callback<Intent>, yew::Callback<u64>) {
+    let dispatch = {
+        let shared = shared.clone();
+        yew::Callback::from(move |intent: Intent| dispatch(&shared, intent))
+    };
+    let shared = shared.clone();
+    (dispatch, yew::Callback::from(move |id: u64| update(&shared, |c| c.dismiss(id))))
+}
+
 /// Asks for `intent`: the session builds the request (or says why not), it is sent, and the
 /// HTTP answer goes back to the session; the notification that confirms it arrives later.
 pub fn dispatch(shared: &Shared, intent: Intent) {

@@ -33,7 +33,8 @@ use yew::prelude::*;
 
 use controller::{Blocked, Shared};
 
-fn query(name: &str) -> Option<String> {
+/// A parameter of the page's query string (standalone mode), when not empty.
+pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
 }
@@ -59,14 +60,27 @@ fn container_server(prefs: &Prefs) -> Result<Fetch, String> {
         .map(|origin| Fetch::new(origin.unwrap_or_default()))
 }
 
-/// In a container: the user, credential, server and locale from the prefs.
-fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
+/// What a gadget in a container is given: the user, the credential, the server and the locale.
+pub struct Setup {
+    /// The signed-in user.
+    pub user: UserId,
+    /// The REST credential.
+    pub auth: Auth,
+    /// The Finesse server.
+    pub rest: Fetch,
+    /// The language of the UI.
+    pub locale: Locale,
+}
+
+/// In a container: the user, credential, server and locale from the prefs; or why not, in
+/// words. Shared by the gadgets that act for the signed-in user.
+pub fn container_setup() -> Result<Setup, String> {
     let Ok(prefs) = Prefs::new() else {
-        return Phase::Failed("The container gave this gadget no preferences.".to_owned());
+        return Err("The container gave this gadget no preferences.".to_owned());
     };
     let id = prefs.get_string("id");
     if !env::valid_user_id(&id) {
-        return Phase::Failed("The container did not say which agent is signed in.".to_owned());
+        return Err("The container did not say which agent is signed in.".to_owned());
     }
     // Cisco's desktop leaves the credential in sessionStorage for finesse.js to copy into the
     // prefs; a gadget without finesse.js reads it there itself (and never writes it anywhere).
@@ -79,19 +93,26 @@ fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
     }
     let Some(auth) = env::auth_from_prefs(&id, &authorization, &prefs.get_string("authMode"))
     else {
-        return Phase::Failed("The container gave this gadget no credential.".to_owned());
+        return Err("The container gave this gadget no credential.".to_owned());
     };
-    let rest = match container_server(&prefs) {
-        Ok(rest) => rest,
-        Err(e) => return Phase::Failed(e),
-    };
+    let rest = container_server(&prefs)?;
     let locale = Locale::from_tag(&prefs.get_string("locale"));
-    // The desktop shows the title in the gadget's frame header; the frame's document gets it
-    // too (assistive technology names the frame by it).
-    let title = locale.t("Call Control");
-    let _ = gadgets::window::set_title(&title);
-    finesse_ui::set_document_title(&title);
-    Phase::Running(controller::start(UserId::from(id), auth, rest, locale, Some(hub), render))
+    Ok(Setup { user: UserId::from(id), auth, rest, locale })
+}
+
+/// In a container: the user, credential, server and locale from the prefs.
+fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
+    match container_setup() {
+        Ok(Setup { user, auth, rest, locale }) => {
+            // The desktop shows the title in the gadget's frame header; the frame's document
+            // gets it too (assistive technology names the frame by it).
+            let title = locale.t("Call Control");
+            let _ = gadgets::window::set_title(&title);
+            finesse_ui::set_document_title(&title);
+            Phase::Running(controller::start(user, auth, rest, locale, Some(hub), render))
+        }
+        Err(why) => Phase::Failed(why),
+    }
 }
 
 /// Standalone: starts a controller with the credentials typed into the sign-in form, against
@@ -187,14 +208,7 @@ pub fn running(props: &RunningProps) -> Html {
     let c = shared.borrow();
     let locale = c.locale;
     let now = controller::now();
-    let dispatch = {
-        let shared = shared.clone();
-        Callback::from(move |intent: Intent| controller::dispatch(&shared, intent))
-    };
-    let on_dismiss = {
-        let shared = shared.clone();
-        Callback::from(move |id: u64| controller::update(&shared, |c| c.dismiss(id)))
-    };
+    let (dispatch, on_dismiss) = controller::callbacks(shared);
     let validate = {
         let shared = shared.clone();
         Callback::from(move |to: String| {

@@ -32,6 +32,9 @@ fn main() {
         "queue-statistics" => {
             yew::Renderer::<queue_statistics::App>::new().render();
         }
+        "team-performance" => {
+            yew::Renderer::<team_performance::App>::new().render();
+        }
         other => {
             // Not a gadget of this module: say so in the page rather than stay blank.
             if let Some(body) = document.body() {

@@ -452,14 +452,13 @@ fn controls(props: &CallCardProps, ui: &UseReducerHandle<CardUi>, refs: &CardRef
                     let on_intent = props.on_intent.clone();
                     let dialog = call.id.clone();
                     let target = party.address.clone();
-                    // "Drop" and whom: the visible label starts the accessible name.
-                    let name = format!("{} {}", l.tr("Drop"), party.address);
+                    // "Drop" and whom, both visible: the accessible name is "Drop 1001001".
                     html! {
                         <button type="button" class="call-button drop-participant" disabled={busy}
-                            aria-label={name} data-party={party.address.clone()}
+                            data-party={party.address.clone()}
                             onclick={move |_| on_intent.emit(Intent::DropParticipant {
                                 dialog: dialog.clone(), target: target.clone() })}>
-                            { l.t("Drop") }
+                            { l.t("Drop") }{ " " }{ party.address.clone() }
                         </button>
                     }
                 }) }

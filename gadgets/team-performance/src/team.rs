@@ -1,0 +1,412 @@
+//! The team half of the gadget: which team is shown, its roster (`finesse_session::roster`),
+//! the node subscription that keeps it live, and the UI's choices (sort, filter, selection).
+//! The supervisor's own half (state, calls, requests, toasts) is call control's controller.
+//!
+//! Life of a team: `SubscribeNodeReq` for `/finesse/api/Team/{id}/Users` on the container's
+//! hub (the master subscribes at the server, counting subscribers), and, once the master says
+//! it is subscribed, `GET /finesse/api/Team/{id}?includeLoggedOutAgents=…`; notifications that
+//! arrive before the answer are kept and applied after it (older ones are ignored by the
+//! roster). Switching teams, or the gadget's document going away, sends `UnsubscribeNodeReq`.
+//! Standalone (no hub), the team is read again every few seconds.
+//!
+//! Renders are coalesced to one per animation frame: at 500 changes a second the roster takes
+//! every change at once and the screen shows the result once per frame.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use finesse_hub::gadgets::GadgetHub;
+use finesse_hub::payload::{InvokeId, Notification, Request as HubRequest, Response};
+use finesse_hub::topic::{REQUESTS, RESPONSES_PREFIX, node_to_topic};
+use finesse_hub::{Hub, Subscription};
+use finesse_model::{Team as TeamModel, TeamId, Update, decode};
+use finesse_rest::{Auth, Fetch, Method, Request, Transport, interpret};
+use finesse_session::RequestId;
+use finesse_session::roster::{Roster, Sort};
+use gloo::timers::callback::Interval;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+/// How often a standalone gadget reads the team again.
+const STANDALONE_POLL_MS: u32 = 3_000;
+
+/// The team controller as the component holds it.
+pub type SharedTeam = Rc<RefCell<TeamState>>;
+
+/// The node subscription of the team shown.
+struct NodeSubscription {
+    node: String,
+    /// The invokeID of the `SubscribeNodeReq` (finesse.js sends it as the unsubscribe's subid).
+    invoke_id: String,
+    /// The topic the master publishes the node's notifications on.
+    _items: Subscription,
+    /// The answer topic, until the answer came.
+    answer: Option<Subscription>,
+}
+
+/// What the team half holds.
+pub struct TeamState {
+    /// The roster of the team shown.
+    pub roster: Roster,
+    /// The team chosen (the roster may still be loading it).
+    pub chosen: Option<TeamId>,
+    /// Whether signed-out agents are listed (`includeLoggedOutAgents`).
+    pub include_logged_out: bool,
+    /// The sort order.
+    pub sort: Sort,
+    /// The filter text.
+    pub filter: String,
+    /// The selected member's login id.
+    pub selected: Option<String>,
+    /// The team is being read.
+    pub loading: bool,
+    /// What went wrong with the team, in words.
+    pub error: Option<String>,
+    rest: Fetch,
+    auth: Auth,
+    hub: Option<GadgetHub>,
+    node: Option<NodeSubscription>,
+    /// Notifications that arrived before the team's GET answer.
+    early: Vec<(String, Update)>,
+    /// Counts GETs, so an answer for a team no longer chosen is dropped.
+    generation: u64,
+    poll: Option<Interval>,
+    frame_pending: bool,
+    render: Rc<dyn Fn()>,
+    me: Weak<RefCell<Self>>,
+    /// Set by a benchmark page (`window.__teamPerformanceProbe`): arrival times of updates not
+    /// yet painted.
+    probe: Option<js_sys::Array>,
+    unpainted: Vec<f64>,
+    _pagehide: Option<Closure<dyn FnMut()>>,
+}
+
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for (i, b) in bytes.iter_mut().enumerate() {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0..256")]
+            let v = (js_sys::Math::random() * 256.0) as u8 ^ u8::try_from(i).unwrap_or(0);
+            *b = v;
+        }
+    }
+    RequestId::from_random(bytes).as_str().to_owned()
+}
+
+fn perf_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Starts the team half; `render` re-renders the gadget.
+pub fn start(rest: Fetch, auth: Auth, hub: Option<GadgetHub>, render: Rc<dyn Fn()>) -> SharedTeam {
+    let probe = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"__teamPerformanceProbe".into()).ok())
+        .and_then(|v| v.dyn_into::<js_sys::Array>().ok());
+    let shared = Rc::new(RefCell::new(TeamState {
+        roster: Roster::default(),
+        chosen: None,
+        include_logged_out: false,
+        sort: Sort::default(),
+        filter: String::new(),
+        selected: None,
+        loading: false,
+        error: None,
+        rest,
+        auth,
+        hub,
+        node: None,
+        early: Vec::new(),
+        generation: 0,
+        poll: None,
+        frame_pending: false,
+        render,
+        me: Weak::new(),
+        probe,
+        unpainted: Vec::new(),
+        _pagehide: None,
+    }));
+    shared.borrow_mut().me = Rc::downgrade(&shared);
+    // The gadget's document going away (the frame navigated or reloaded) ends the node
+    // subscription, so the master stops listening for a team nobody shows.
+    let weak = Rc::downgrade(&shared);
+    let pagehide = Closure::<dyn FnMut()>::new(move || {
+        if let Some(shared) = weak.upgrade() {
+            shared.borrow_mut().unsubscribe_node();
+        }
+    });
+    // `beforeunload` first: a message posted while the document is still the frame's active one
+    // reaches the container (one posted from `pagehide`, at commit, arrives with no source and is
+    // dropped by the container's origin checks); `pagehide` covers documents that skip it.
+    if let Some(window) = web_sys::window() {
+        for event in ["beforeunload", "pagehide"] {
+            let _ =
+                window.add_event_listener_with_callback(event, pagehide.as_ref().unchecked_ref());
+        }
+    }
+    shared.borrow_mut()._pagehide = Some(pagehide);
+    shared
+}
+
+/// Runs `f` on the team state, then re-renders now (a user's action).
+pub fn update(shared: &SharedTeam, f: impl FnOnce(&mut TeamState)) {
+    let render = {
+        let mut t = shared.borrow_mut();
+        f(&mut t);
+        Rc::clone(&t.render)
+    };
+    render();
+}
+
+impl TeamState {
+    /// The node of the chosen team.
+    fn chosen_node(&self) -> Option<String> {
+        self.chosen.as_ref().map(Roster::node)
+    }
+
+    /// Sends `UnsubscribeNodeReq` for the current node (the answer is not awaited).
+    fn unsubscribe_node(&mut self) {
+        let (Some(node), Some(hub)) = (self.node.take(), self.hub) else { return };
+        let request = HubRequest::UnsubscribeNode {
+            node: node.node,
+            invoke_id: InvokeId::String(random_id()),
+            subid: Some(node.invoke_id),
+        };
+        if let Err(e) = hub.publish(REQUESTS, request.to_json()) {
+            web_sys::console::warn_1(&format!("could not unsubscribe the team node: {e}").into());
+        }
+    }
+
+    /// Called after the DOM was updated: notes the render for the probe.
+    pub fn rendered(&mut self) {
+        if self.probe.is_none() || self.unpainted.is_empty() {
+            return;
+        }
+        // The next animation frame comes after this render is painted.
+        let arrived = std::mem::take(&mut self.unpainted);
+        let probe = self.probe.clone();
+        let callback = Closure::once_into_js(move || {
+            let painted = perf_now();
+            if let Some(probe) = probe {
+                for at in arrived {
+                    probe.push(&(painted - at).into());
+                }
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(callback.unchecked_ref());
+        }
+    }
+
+    /// Asks for a render at the next animation frame (at most one per frame).
+    fn render_soon(&mut self) {
+        if self.frame_pending {
+            return;
+        }
+        self.frame_pending = true;
+        let weak = self.me.clone();
+        let callback = Closure::once_into_js(move || {
+            if let Some(shared) = weak.upgrade() {
+                let render = {
+                    let mut t = shared.borrow_mut();
+                    t.frame_pending = false;
+                    Rc::clone(&t.render)
+                };
+                render();
+            }
+        });
+        match web_sys::window() {
+            Some(window) => {
+                let _ = window.request_animation_frame(callback.unchecked_ref());
+            }
+            None => (self.render)(),
+        }
+    }
+}
+
+/// Shows team `team` (none: nothing): unsubscribes the old team's node, subscribes the new
+/// one, then reads the team.
+pub fn choose(shared: &SharedTeam, team: Option<TeamId>) {
+    let hub = {
+        let mut t = shared.borrow_mut();
+        if t.chosen == team && (t.node.is_some() || t.hub.is_none()) && t.error.is_none() {
+            return;
+        }
+        t.unsubscribe_node();
+        t.chosen = team.clone();
+        t.roster.clear();
+        t.selected = None;
+        t.early.clear();
+        t.error = None;
+        t.poll = None;
+        t.hub
+    };
+    let Some(team) = team else {
+        update(shared, |_| {});
+        return;
+    };
+    match hub {
+        Some(hub) => subscribe_node(shared, hub, &team),
+        None => {
+            // Standalone: no notifications, so the team is read again now and then.
+            let weak = Rc::downgrade(shared);
+            let poll = Interval::new(STANDALONE_POLL_MS, move || {
+                if let Some(shared) = weak.upgrade() {
+                    load(&shared);
+                }
+            });
+            shared.borrow_mut().poll = Some(poll);
+            load(shared);
+        }
+    }
+}
+
+/// Listens on the team's topic and asks the master to subscribe to its node; reads the team
+/// once the master answered.
+fn subscribe_node(shared: &SharedTeam, hub: GadgetHub, team: &TeamId) {
+    let node = Roster::node(team);
+    let invoke_id = random_id();
+    let on_item = {
+        let weak = Rc::downgrade(shared);
+        Box::new(move |topic: &str, payload: &Value| {
+            if let Some(shared) = weak.upgrade() {
+                on_item(&shared, topic, payload);
+            }
+        })
+    };
+    let on_answer = {
+        let weak = Rc::downgrade(shared);
+        let invoke_id = invoke_id.clone();
+        Box::new(move |_topic: &str, payload: &Value| {
+            if let Some(shared) = weak.upgrade() {
+                on_answer(&shared, &invoke_id, payload);
+            }
+        })
+    };
+    let subscribed = hub.subscribe(&node_to_topic(&node), on_item).and_then(|items| {
+        let answer = hub.subscribe(&format!("{RESPONSES_PREFIX}{invoke_id}"), on_answer)?;
+        Ok((items, answer))
+    });
+    let (items, answer) = match subscribed {
+        Ok(pair) => pair,
+        Err(e) => {
+            update(shared, |t| {
+                t.error = Some(format!("Could not listen for the team's changes: {e}."))
+            });
+            return;
+        }
+    };
+    shared.borrow_mut().node = Some(NodeSubscription {
+        node: node.clone(),
+        invoke_id: invoke_id.clone(),
+        _items: items,
+        answer: Some(answer),
+    });
+    let request = HubRequest::SubscribeNode { node, invoke_id: InvokeId::String(invoke_id) };
+    if let Err(e) = hub.publish(REQUESTS, request.to_json()) {
+        update(shared, |t| t.error = Some(format!("Could not ask for the team's changes: {e}.")));
+    }
+    update(shared, |t| t.loading = true);
+}
+
+/// The master's answer to the `SubscribeNodeReq`.
+fn on_answer(shared: &SharedTeam, invoke_id: &str, payload: &Value) {
+    // The first answer is the only one: its subscription ends (as finesse.js does).
+    let answer = {
+        let mut t = shared.borrow_mut();
+        match t.node.as_mut() {
+            Some(node) if node.invoke_id == invoke_id => node.answer.take(),
+            _ => None,
+        }
+    };
+    let Some(answer) = answer else { return };
+    drop(answer);
+    match Response::from_json(payload) {
+        Some(Response::Success) => load(shared),
+        other => {
+            let why = match other {
+                Some(Response::Error { message, .. }) => message,
+                Some(Response::Xmpp { .. }) => "the notification server refused it".to_owned(),
+                _ => "the answer was not understood".to_owned(),
+            };
+            // Without live changes the roster would go stale: say so, and read it anyway.
+            update(shared, |t| {
+                t.error = Some(format!("The team's changes cannot be followed live ({why})."));
+            });
+            load(shared);
+        }
+    }
+}
+
+/// A notification of the team's node.
+fn on_item(shared: &SharedTeam, topic: &str, payload: &Value) {
+    let Some(notification) = Notification::from_json(payload) else { return };
+    let (node, xml) = notification.parts();
+    let node = node.map_or_else(|| finesse_hub::topic::topic_to_node(topic), str::to_owned);
+    let Ok(update_) = decode::<Update>(xml) else {
+        // Something was missed: read the team again.
+        load(shared);
+        return;
+    };
+    let mut t = shared.borrow_mut();
+    if t.probe.is_some() {
+        let now = perf_now();
+        t.unpainted.push(now);
+    }
+    if t.roster.team().is_none() {
+        if t.chosen_node().as_deref() == Some(node.as_str()) {
+            t.early.push((node, update_));
+        }
+        return;
+    }
+    if t.roster.apply_update(&node, &update_) {
+        t.render_soon();
+    }
+}
+
+/// Reads the chosen team (`includeLoggedOutAgents` as chosen) and replays what arrived before.
+pub fn load(shared: &SharedTeam) {
+    let (team, include, rest, auth, generation) = {
+        let mut t = shared.borrow_mut();
+        let Some(team) = t.chosen.clone() else { return };
+        t.generation += 1;
+        t.loading = true;
+        (team, t.include_logged_out, t.rest.clone(), t.auth.clone(), t.generation)
+    };
+    let shared = Rc::clone(shared);
+    wasm_bindgen_futures::spawn_local(async move {
+        let base = Request::get_team(&team);
+        let request =
+            Request::new(Method::Get, format!("{}?includeLoggedOutAgents={include}", base.path));
+        let answer = rest.send(&request, Some(&auth)).await;
+        let result = answer.and_then(|(status, body)| interpret::<TeamModel>(status, &body));
+        update(&shared, |t| {
+            if t.generation != generation || t.chosen.as_ref() != Some(&team) {
+                return; // another team (or another read) since
+            }
+            t.loading = false;
+            match result {
+                Ok(model) => {
+                    t.roster.apply_team(model, t.include_logged_out);
+                    for (node, update_) in std::mem::take(&mut t.early) {
+                        t.roster.apply_update(&node, &update_);
+                    }
+                    if t.selected.as_ref().is_some_and(|id| t.roster.member(id).is_none()) {
+                        t.selected = None;
+                    }
+                }
+                Err(e) => t.error = Some(format!("Could not read team {team}: {e}.")),
+            }
+        });
+    });
+}
+
+/// Ends the node subscription when the gadget goes (the component unmounts).
+impl Drop for TeamState {
+    fn drop(&mut self) {
+        self.unsubscribe_node();
+    }
+}
