@@ -5,6 +5,8 @@
 use finesse_model::{ApiError, ApiErrors};
 use finesse_rest::RestError;
 
+use crate::text::{Arg, Text};
+
 /// How a request failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
@@ -27,8 +29,11 @@ pub enum FailureKind {
 /// A failure, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// One sentence: what failed and why, with the CTI error code when there is one.
+    /// One sentence: what failed and why, with the CTI error code when there is one, in
+    /// English (for logs and tests; a UI shows [`Failure::text`] in the agent's language).
     pub message: String,
+    /// The same sentence, translatable.
+    pub text: Text,
     /// How it failed.
     pub kind: FailureKind,
     /// The HTTP status, for a refused request.
@@ -42,8 +47,9 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// `what` ("hold the call") failed with this HTTP error.
-    pub(crate) fn from_rest(what: &str, error: &RestError) -> Self {
+    /// `what` ("hold the call"; none for an error naming no request) failed with this HTTP
+    /// error.
+    pub(crate) fn from_rest(what: Option<Text>, error: &RestError) -> Self {
         let (kind, status, errors) = match error {
             RestError::Network(_) => (FailureKind::Unreachable, None, None),
             RestError::Unauthorized => (FailureKind::Unauthorized, Some(401), None),
@@ -57,81 +63,92 @@ impl Failure {
         };
         let first = errors.and_then(|e| e.errors.first());
         let why = match (kind, first) {
-            (FailureKind::Unreachable, _) => "the Finesse server could not be reached".to_owned(),
+            (FailureKind::Unreachable, _) => Text::new("the Finesse server could not be reached"),
             (FailureKind::Unauthorized, _) => {
-                "the Finesse server did not accept your credentials (sign in again)".to_owned()
+                Text::new("the Finesse server did not accept your credentials (sign in again)")
             }
             (FailureKind::OutOfService, _) => {
-                "the Finesse server is out of service; try again in a few seconds".to_owned()
+                Text::new("the Finesse server is out of service; try again in a few seconds")
             }
             (_, Some(e)) => explain(e),
-            (_, None) if status == Some(404) => "the call no longer exists".to_owned(),
+            (_, None) if status == Some(404) => Text::new("the call no longer exists"),
             (_, None) => match status {
-                Some(s) => format!("the Finesse server refused it (HTTP {s})"),
-                None => "the Finesse server sent an unreadable answer".to_owned(),
+                Some(s) => Text::new("the Finesse server refused it (HTTP {status})")
+                    .with("status", s.to_string()),
+                None => Text::new("the Finesse server sent an unreadable answer"),
             },
         };
         Self::build(what, why, kind, status, first)
     }
 
     /// `what` failed with this asynchronous error notification.
-    pub(crate) fn from_notification(what: &str, errors: &ApiErrors) -> Self {
+    pub(crate) fn from_notification(what: Option<Text>, errors: &ApiErrors) -> Self {
         let first = errors.errors.first();
-        let why = first.map_or_else(|| "the phone system refused it".to_owned(), explain);
+        let why = first.map_or_else(|| Text::new("the phone system refused it"), explain);
         Self::build(what, why, FailureKind::Asynchronous, None, first)
     }
 
     /// `what` timed out: no answer at all, or no confirmation after the server accepted it.
-    pub(crate) fn timeout(what: &str, answered: bool, seconds: i64) -> Self {
+    pub(crate) fn timeout(what: Text, answered: bool, seconds: i64) -> Self {
         let (kind, why) = if answered {
             (
                 FailureKind::Unconfirmed,
-                format!(
+                Text::new(
                     "the Finesse server accepted it but did not confirm it within {seconds} s \
-                     (the screen shows the server's state)"
+                     (the screen shows the server's state)",
                 ),
             )
         } else {
-            (FailureKind::NoAnswer, format!("the Finesse server did not answer within {seconds} s"))
+            (
+                FailureKind::NoAnswer,
+                Text::new("the Finesse server did not answer within {seconds} s"),
+            )
         };
-        Self::build(what, why, kind, None, None)
+        Self::build(Some(what), why.with("seconds", seconds.to_string()), kind, None, None)
     }
 
     fn build(
-        what: &str,
-        why: String,
+        what: Option<Text>,
+        why: Text,
         kind: FailureKind,
         status: Option<u16>,
         error: Option<&ApiError>,
     ) -> Self {
         let (cti_code, cti_constant) = error.map(cti).unwrap_or_default();
-        let mut message = if what.is_empty() {
-            let mut w = why;
-            if let Some(first) = w.get(0..1) {
-                let upper = first.to_ascii_uppercase();
-                w.replace_range(0..1, &upper);
-            }
-            w
-        } else {
-            format!("Could not {what}: {why}")
-        };
-        match (&cti_code, &cti_constant) {
-            (Some(code), Some(constant)) => {
-                message.push_str(&format!(" (CTI error {code}, {constant})"));
-            }
-            (Some(code), None) => message.push_str(&format!(" (error {code})")),
-            (None, Some(constant)) => message.push_str(&format!(" ({constant})")),
-            (None, None) => {}
-        }
-        message.push('.');
+        let text = sentence(what, why, cti_text(cti_code.as_deref(), cti_constant.as_deref()));
         Self {
-            message,
+            message: text.english(),
+            text,
             kind,
             status,
             error_type: error.and_then(|e| e.error_type.clone()),
             cti_code,
             cti_constant,
         }
+    }
+}
+
+/// "Could not {action}: {reason}{cti}." (or "{Reason}{cti}." when no action is named).
+pub(crate) fn sentence(what: Option<Text>, why: Text, cti: Arg) -> Text {
+    match what {
+        Some(what) => Text::new("Could not {action}: {reason}{cti}.").with("action", what),
+        None => Text::new("{Reason}{cti}."),
+    }
+    .with("reason", why)
+    .with("cti", cti)
+}
+
+/// The CTI code and constant after the reason.
+fn cti_text(code: Option<&str>, constant: Option<&str>) -> Arg {
+    match (code, constant) {
+        (Some(code), Some(constant)) => Text::new(" (CTI error {code}, {constant})")
+            .with("code", code)
+            .with("constant", constant)
+            .into(),
+        (Some(code), None) => Text::new(" (error {code})").with("code", code).into(),
+        // A constant alone has no words to translate.
+        (None, Some(constant)) => Arg::Verbatim(format!(" ({constant})")),
+        (None, None) => Arg::Verbatim(String::new()),
     }
 }
 
@@ -164,36 +181,38 @@ fn is_constant(s: &str) -> bool {
 }
 
 /// Why, from the error's type (and its message when that is prose).
-fn explain(e: &ApiError) -> String {
+fn explain(e: &ApiError) -> Text {
     let ty = e.error_type.as_deref().map(str::trim).unwrap_or_default();
     let base = match ty {
-        "Call Operation Failure" => "the phone system could not do it",
-        "Generic Error" => "the phone system refused it",
-        "Invalid State" => "it is not allowed in the current state",
-        "Invalid Destination" => "that number cannot be called",
-        "Invalid Input" | "Bad Request" => "a value was not accepted",
-        "Parameter Missing" => "something required was missing",
-        "Invalid Device" => "the phone (extension) cannot be used",
-        "Device Busy" => "the phone (extension) is already in use",
-        "Mode Not Allowed" => "this user cannot sign in as a mobile agent",
-        "Call Variable is protected" => "call variables cannot be changed on this call",
-        "Dialog Not Found" | "Not Found" => "the call no longer exists",
+        "Call Operation Failure" => Text::new("the phone system could not do it"),
+        "Generic Error" => Text::new("the phone system refused it"),
+        "Invalid State" => Text::new("it is not allowed in the current state"),
+        "Invalid Destination" => Text::new("that number cannot be called"),
+        "Invalid Input" | "Bad Request" => Text::new("a value was not accepted"),
+        "Parameter Missing" => Text::new("something required was missing"),
+        "Invalid Device" => Text::new("the phone (extension) cannot be used"),
+        "Device Busy" => Text::new("the phone (extension) is already in use"),
+        "Mode Not Allowed" => Text::new("this user cannot sign in as a mobile agent"),
+        "Call Variable is protected" => Text::new("call variables cannot be changed on this call"),
+        "Dialog Not Found" | "Not Found" => Text::new("the call no longer exists"),
         "Authorization Failure"
         | "Invalid Authorization User Specified"
         | "Invalid User Authorization Specified"
-        | "Unauthorized" => "you are not allowed to do that",
-        "Service Unavailable" => "the Finesse server is out of service; try again in a few seconds",
-        "Internal Server Error" => "the Finesse server had an internal error",
-        "Maximum Exceeded" => "a limit was reached",
-        "" => "the Finesse server refused it",
-        t if t.bytes().all(|b| b.is_ascii_digit()) => "the phone system refused it",
-        _ => "",
+        | "Unauthorized" => Text::new("you are not allowed to do that"),
+        "Service Unavailable" => {
+            Text::new("the Finesse server is out of service; try again in a few seconds")
+        }
+        "Internal Server Error" => Text::new("the Finesse server had an internal error"),
+        "Maximum Exceeded" => Text::new("a limit was reached"),
+        "" => Text::new("the Finesse server refused it"),
+        t if t.bytes().all(|b| b.is_ascii_digit()) => Text::new("the phone system refused it"),
+        // The server's error type, as it sent it.
+        _ => Text::new("Finesse refused it ({type})").with("type", ty),
     };
-    let base = if base.is_empty() { format!("Finesse refused it ({ty})") } else { base.to_owned() };
     match e.error_message.as_deref().map(str::trim) {
         Some(m) if !m.is_empty() && !is_constant(m) && m.chars().any(char::is_lowercase) => {
             let m: String = m.chars().take(200).collect();
-            format!("{base} ({m})")
+            Text::new("{reason} ({message})").with("reason", base).with("message", m)
         }
         _ => base,
     }
@@ -212,7 +231,7 @@ mod tests {
              <errorType>Call Operation Failure</errorType></apiError></apiErrors>",
         )
         .expect("apiErrors");
-        let f = Failure::from_notification("hold the call", &errors);
+        let f = Failure::from_notification(Some(Text::new("hold the call")), &errors);
         assert_eq!(
             f.message,
             "Could not hold the call: the phone system could not do it \
@@ -228,7 +247,10 @@ mod tests {
         let body = "<ApiErrors><ApiError><ErrorType>Invalid State</ErrorType>\
             <ErrorMessage>CF_INVALID_OBJECT_STATE</ErrorMessage><ErrorData>22</ErrorData>\
             </ApiError></ApiErrors>";
-        let f = Failure::from_rest("change to Ready", &finesse_rest::error_of(400, body));
+        let f = Failure::from_rest(
+            Some(Text::new("change to Ready")),
+            &finesse_rest::error_of(400, body),
+        );
         assert_eq!(
             f.message,
             "Could not change to Ready: it is not allowed in the current state \
@@ -238,27 +260,39 @@ mod tests {
         let prose = "<ApiErrors><ApiError><ErrorType>Invalid Destination</ErrorType>\
             <ErrorMessage>The toAddress and fromAddress are the same</ErrorMessage>\
             <ErrorData>1001</ErrorData></ApiError></ApiErrors>";
-        let f = Failure::from_rest("call 1001", &finesse_rest::error_of(400, prose));
+        let f = Failure::from_rest(
+            Some(Text::new("call {number}").with("number", "1001")),
+            &finesse_rest::error_of(400, prose),
+        );
         assert_eq!(
             f.message,
             "Could not call 1001: that number cannot be called \
              (The toAddress and fromAddress are the same)."
         );
-        let f = Failure::from_rest("end the call", &RestError::Unavailable);
+        let f = Failure::from_rest(Some(Text::new("end the call")), &RestError::Unavailable);
         assert_eq!(f.kind, FailureKind::OutOfService);
         assert!(f.message.contains("try again"), "{}", f.message);
-        let f = Failure::from_rest("end the call", &RestError::Network("reset".into()));
+        let f = Failure::from_rest(
+            Some(Text::new("end the call")),
+            &RestError::Network("reset".into()),
+        );
         assert_eq!(f.message, "Could not end the call: the Finesse server could not be reached.");
-        let f = Failure::from_rest("answer the call", &finesse_rest::error_of(404, ""));
+        let f = Failure::from_rest(
+            Some(Text::new("answer the call")),
+            &finesse_rest::error_of(404, ""),
+        );
         assert!(f.message.contains("no longer exists"), "{}", f.message);
-        let f = Failure::from_rest("answer the call", &finesse_rest::error_of(500, "<html/>"));
+        let f = Failure::from_rest(
+            Some(Text::new("answer the call")),
+            &finesse_rest::error_of(500, "<html/>"),
+        );
         assert!(f.message.ends_with("(HTTP 500)."), "{}", f.message);
     }
 
     #[test]
     fn numeric_error_types_and_unknown_types() {
         let e = ApiErrors::from(vec![ApiError::new("20999", "Barge via a non-controller", None)]);
-        let f = Failure::from_notification("start the conference", &e);
+        let f = Failure::from_notification(Some(Text::new("start the conference")), &e);
         assert_eq!(f.cti_code.as_deref(), Some("20999"));
         assert!(f.message.ends_with("(error 20999)."), "{}", f.message);
         let e = ApiErrors::from(vec![ApiError::new(
@@ -266,22 +300,22 @@ mod tests {
             "E_ARM_STAT_AGENT_ALREADY_LOGGED_IN",
             Some("1"),
         )]);
-        let f = Failure::from_notification("", &e);
+        let f = Failure::from_notification(None, &e);
         assert_eq!(
             f.message,
             "Finesse refused it (Agent already logged into MRD) \
              (CTI error 1, E_ARM_STAT_AGENT_ALREADY_LOGGED_IN)."
         );
-        let f = Failure::from_notification("", &ApiErrors::default());
+        let f = Failure::from_notification(None, &ApiErrors::default());
         assert_eq!(f.message, "The phone system refused it.");
     }
 
     #[test]
     fn timeouts_say_whether_the_server_answered() {
-        let f = Failure::timeout("hold the call", false, 15);
+        let f = Failure::timeout(Text::new("hold the call"), false, 15);
         assert_eq!(f.kind, FailureKind::NoAnswer);
         assert!(f.message.contains("did not answer within 15 s"), "{}", f.message);
-        let f = Failure::timeout("hold the call", true, 15);
+        let f = Failure::timeout(Text::new("hold the call"), true, 15);
         assert_eq!(f.kind, FailureKind::Unconfirmed);
     }
 }

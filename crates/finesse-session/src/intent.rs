@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::text::Text;
+
 use finesse_model::{
     AgentState, CallVariable, DeploymentType, DialogId, Extension, ReasonCodeId, UserId,
 };
@@ -149,14 +151,21 @@ pub enum DialError {
     E164NotSupported,
 }
 
-impl fmt::Display for DialError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl DialError {
+    /// Why, in English (also the translation key: see [`crate::MESSAGES`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
             Self::Empty => "enter a number to call",
             Self::NotAscii => "the number may only contain letters, digits, spaces and punctuation",
             Self::OwnExtension => "that is your own extension",
             Self::E164NotSupported => "numbers starting with + cannot be dialed on this system",
-        })
+        }
+    }
+}
+
+impl fmt::Display for DialError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -233,29 +242,32 @@ const BA_VARIABLES: &[&str] = &[
 pub fn validate_call_variables(
     variables: &[CallVariable],
     deployment: &DeploymentType,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     if variables.is_empty() {
-        return Err("no call variable to set".to_owned());
+        return Err(Text::new("no call variable to set"));
     }
     for (i, v) in variables.iter().enumerate() {
         let name = v.name.trim();
         if name.is_empty() {
-            return Err("a call variable has no name".to_owned());
+            return Err(Text::new("a call variable has no name"));
         }
         if variables[..i].iter().any(|o| o.name.trim() == name) {
-            return Err(format!("the call variable {name} is given twice"));
+            return Err(Text::new("the call variable {name} is given twice").with("name", name));
         }
         if BA_VARIABLES.contains(&name) {
-            return Err(format!("{name} is set by Outbound Option and cannot be changed"));
+            return Err(Text::new("{name} is set by Outbound Option and cannot be changed")
+                .with("name", name));
         }
         let plain = name
             .strip_prefix("callVariable")
             .is_some_and(|n| n.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n)));
         if plain && v.value.len() > 40 {
-            return Err(format!("the value of {name} is longer than 40 bytes"));
+            return Err(Text::new("the value of {name} is longer than 40 bytes").with("name", name));
         }
         if *deployment == DeploymentType::Uccx && v.value.chars().any(|c| u32::from(c) > 0xff) {
-            return Err(format!("the value of {name} has characters outside Latin-1"));
+            return Err(
+                Text::new("the value of {name} has characters outside Latin-1").with("name", name)
+            );
         }
     }
     Ok(())

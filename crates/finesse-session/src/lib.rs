@@ -53,7 +53,8 @@
 //! outcome becoming visible: the state, the pending state, the participant's state. They fail
 //! on an HTTP error, on an `<apiErrors>` notification naming them (a CTI error such as "Call
 //! Operation Failure"), or when no answer or confirmation comes in time; every failure is an
-//! [`Event::RequestFailed`] with a sentence for the agent.
+//! [`Event::RequestFailed`] with a sentence for the agent, as a translatable [`Text`] (an
+//! English template from [`MESSAGES`] and its arguments) that the UI renders in its language.
 //!
 //! The state menu follows [`finesse_model::transitions`], the same rules the simulator's engine
 //! applies; call controls follow the agent's participant's `actions` and nothing else.
@@ -65,6 +66,7 @@ pub mod queues;
 mod request_id;
 pub mod roster;
 mod session;
+mod text;
 mod view;
 
 pub use clock::{BadDate, ServerClock, format_elapsed, parse_http_date};
@@ -75,6 +77,7 @@ pub use intent::{
 };
 pub use request_id::RequestId;
 pub use session::{Applied, DEFAULT_REQUEST_TIMEOUT, Event, Outgoing, Refresh, Refusal, Session};
+pub use text::{Arg, MESSAGES, Text, has_words};
 pub use view::{
     AgentView, CallControls, CallData, CallView, Field, MenuGroup, Party, Pending, StateMenuItem,
     WrapUpRequirement, WrapUpView, call_data, call_status_label, call_type_label, state_label,

@@ -20,6 +20,7 @@ use crate::intent::{
     validate_wrap_up_reason,
 };
 use crate::request_id::RequestId;
+use crate::text::Text;
 
 /// How long a request may wait for its answer and confirmation, unless set otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: Millis = 15_000;
@@ -133,6 +134,24 @@ impl Refresh {
         Self::WrapUpReasons,
         Self::Layout,
     ];
+
+    /// What it reads, as the end of "Could not …" ("load your calls").
+    pub fn describe(self) -> Text {
+        match self {
+            Self::User => Text::new("load your agent"),
+            Self::Dialogs => Text::new("load your calls"),
+            Self::NotReadyReasons => Text::new("load the Not Ready reasons"),
+            Self::LogoutReasons => Text::new("load the Sign Out reasons"),
+            Self::WrapUpReasons => Text::new("load the wrap-up reasons"),
+            Self::Layout => Text::new("load the call variables layout"),
+            Self::SystemInfo => Text::new("load the system information"),
+        }
+    }
+
+    /// "Could not load …: why." for a refresh GET that failed.
+    pub fn failed(self, error: &RestError) -> Failure {
+        Failure::from_rest(Some(self.describe()), error)
+    }
 }
 
 /// A request to send: pass `request` to the transport, then its outcome to
@@ -170,54 +189,64 @@ pub enum Refusal {
     /// The number cannot be dialed.
     BadNumber(DialError),
     /// Something typed is not valid (DTMF digits, wrap-up reason, call variables).
-    BadInput(String),
+    BadInput(Text),
     /// Too many requests are waiting for their outcome.
     TooManyRequests,
     /// The request could not be encoded.
     Encode(String),
 }
 
+impl Refusal {
+    /// Why, translatable (the end of "Could not …: ").
+    pub fn text(&self) -> Text {
+        match self {
+            Self::NotSignedIn => Text::new("you are not signed in"),
+            Self::StateNotAllowed(e) => Text::new(e.describe()),
+            Self::ReasonRequired => Text::new("choose a reason"),
+            Self::UnknownReason(id) => {
+                Text::new("reason code {id} is not one of yours").with("id", id.to_string())
+            }
+            Self::WrapUpReasonRequired => Text::new("choose a wrap-up reason first"),
+            Self::NoSuchCall(_) => Text::new("that call has ended"),
+            Self::NotOffered(action) => Text::new("{Action} is not possible on this call now")
+                .with("action", action_word(action)),
+            Self::CannotMakeCall => Text::new("a call cannot be made in your current state"),
+            Self::CannotMonitor => {
+                Text::new("you must be Not Ready and on no call to monitor an agent")
+            }
+            Self::BadNumber(e) => Text::new(e.as_str()),
+            Self::BadInput(why) => why.clone(),
+            Self::TooManyRequests => Text::new("too many requests are waiting for an answer"),
+            Self::Encode(e) => {
+                Text::new("the request could not be written ({error})").with("error", e.as_str())
+            }
+        }
+    }
+}
+
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotSignedIn => f.write_str("you are not signed in"),
-            Self::StateNotAllowed(e) => f.write_str(e.describe()),
-            Self::ReasonRequired => f.write_str("choose a reason"),
-            Self::UnknownReason(id) => write!(f, "reason code {id} is not one of yours"),
-            Self::WrapUpReasonRequired => f.write_str("choose a wrap-up reason first"),
-            Self::NoSuchCall(_) => f.write_str("that call has ended"),
-            Self::NotOffered(action) => {
-                write!(f, "{} is not possible on this call now", action_word(action))
-            }
-            Self::CannotMakeCall => f.write_str("a call cannot be made in your current state"),
-            Self::CannotMonitor => {
-                f.write_str("you must be Not Ready and on no call to monitor an agent")
-            }
-            Self::BadNumber(e) => e.fmt(f),
-            Self::BadInput(why) => f.write_str(why),
-            Self::TooManyRequests => f.write_str("too many requests are waiting for an answer"),
-            Self::Encode(e) => write!(f, "the request could not be written ({e})"),
-        }
+        f.write_str(&self.text().english())
     }
 }
 
 impl std::error::Error for Refusal {}
 
-fn action_word(action: &Action) -> &'static str {
+fn action_word(action: &Action) -> Text {
     match action {
-        Action::Answer => "Answer",
-        Action::Hold => "Hold",
-        Action::Retrieve => "Retrieve",
-        Action::Drop => "End",
-        Action::ConsultCall => "Consult",
-        Action::Transfer => "Transfer",
-        Action::Conference => "Conference",
-        Action::TransferSst => "Direct transfer",
-        Action::SendDtmf => "The keypad",
-        Action::UpdateCallData => "Changing call data",
-        Action::BargeCall => "Barge In",
-        Action::ParticipantDrop => "Dropping a participant",
-        _ => "That action",
+        Action::Answer => Text::new("Answer"),
+        Action::Hold => Text::new("Hold"),
+        Action::Retrieve => Text::new("Retrieve"),
+        Action::Drop => Text::new("End"),
+        Action::ConsultCall => Text::new("Consult"),
+        Action::Transfer => Text::new("Transfer"),
+        Action::Conference => Text::new("Conference"),
+        Action::TransferSst => Text::new("Direct transfer"),
+        Action::SendDtmf => Text::new("the keypad"),
+        Action::UpdateCallData => Text::new("changing call data"),
+        Action::BargeCall => Text::new("Barge In"),
+        Action::ParticipantDrop => Text::new("dropping a participant"),
+        _ => Text::new("that action"),
     }
 }
 
@@ -257,7 +286,7 @@ enum Expect {
 struct Tracked {
     id: RequestId,
     intent: Intent,
-    what: String,
+    what: Text,
     phase: Phase,
     deadline: Millis,
     expect: Expect,
@@ -656,7 +685,7 @@ impl Session {
         match result {
             Err(e) => {
                 let t = self.tracked.remove(i);
-                let failure = Failure::from_rest(&t.what, &e);
+                let failure = Failure::from_rest(Some(t.what.clone()), &e);
                 self.push_event(Event::RequestFailed { id: t.id, intent: t.intent, failure });
             }
             Ok(()) => {
@@ -690,8 +719,8 @@ impl Session {
         for t in due {
             let failure = match t.phase {
                 Phase::Confirmed => continue,
-                Phase::Sent => Failure::timeout(&t.what, false, seconds),
-                Phase::Accepted => Failure::timeout(&t.what, true, seconds),
+                Phase::Sent => Failure::timeout(t.what.clone(), false, seconds),
+                Phase::Accepted => Failure::timeout(t.what.clone(), true, seconds),
             };
             self.push_event(Event::RequestFailed { id: t.id, intent: t.intent, failure });
         }
@@ -733,8 +762,9 @@ impl Session {
         Ok(Outgoing { id, request })
     }
 
-    /// What an intent asks for, as the end of "Could not …".
-    pub fn describe(&self, intent: &Intent) -> String {
+    /// What an intent asks for, as the end of "Could not …" (reason labels, numbers and ids
+    /// as data).
+    pub fn describe(&self, intent: &Intent) -> Text {
         let reason = |category: ReasonCodeCategory, id: &Option<ReasonCodeId>| {
             id.as_ref().map(|id| {
                 self.reasons_of(&category)
@@ -744,42 +774,48 @@ impl Session {
             })
         };
         match intent {
-            Intent::Ready => "change to Ready".to_owned(),
+            Intent::Ready => Text::new("change to Ready"),
             Intent::NotReady { reason: r } => match reason(ReasonCodeCategory::NotReady, r) {
-                Some(label) => format!("change to Not Ready ({label})"),
-                None => "change to Not Ready".to_owned(),
+                Some(label) => Text::new("change to Not Ready ({reason})").with("reason", label),
+                None => Text::new("change to Not Ready"),
             },
             Intent::SignOut { reason: r } => match reason(ReasonCodeCategory::Logout, r) {
-                Some(label) => format!("sign out ({label})"),
-                None => "sign out".to_owned(),
+                Some(label) => Text::new("sign out ({reason})").with("reason", label),
+                None => Text::new("sign out"),
             },
-            Intent::MakeCall { to, .. } => format!("call {}", short(to)),
-            Intent::Answer(_) => "answer the call".to_owned(),
-            Intent::Hold(_) => "hold the call".to_owned(),
-            Intent::Retrieve(_) => "retrieve the call".to_owned(),
-            Intent::End(_) => "end the call".to_owned(),
-            Intent::Consult { to, .. } => format!("consult {}", short(to)),
-            Intent::Transfer(_) => "transfer the call".to_owned(),
-            Intent::Conference(_) => "start the conference".to_owned(),
+            Intent::MakeCall { to, .. } => Text::new("call {number}").with("number", short(to)),
+            Intent::Answer(_) => Text::new("answer the call"),
+            Intent::Hold(_) => Text::new("hold the call"),
+            Intent::Retrieve(_) => Text::new("retrieve the call"),
+            Intent::End(_) => Text::new("end the call"),
+            Intent::Consult { to, .. } => Text::new("consult {number}").with("number", short(to)),
+            Intent::Transfer(_) => Text::new("transfer the call"),
+            Intent::Conference(_) => Text::new("start the conference"),
             Intent::SingleStepTransfer { to, .. } => {
-                format!("transfer the call to {}", short(to))
+                Text::new("transfer the call to {number}").with("number", short(to))
             }
-            Intent::SendDtmf { .. } => "send the digits".to_owned(),
-            Intent::WrapUpReason { .. } => "set the wrap-up reason".to_owned(),
-            Intent::UpdateCallVariables { .. } => "update the call variables".to_owned(),
+            Intent::SendDtmf { .. } => Text::new("send the digits"),
+            Intent::WrapUpReason { .. } => Text::new("set the wrap-up reason"),
+            Intent::UpdateCallVariables { .. } => Text::new("update the call variables"),
             Intent::SetAgentState { agent, state } => match state {
-                AgentState::Ready => format!("make agent {} Ready", short(agent.as_str())),
-                AgentState::Logout => format!("sign agent {} out", short(agent.as_str())),
-                _ => format!("make agent {} Not Ready", short(agent.as_str())),
-            },
-            Intent::SilentMonitor { extension } => {
-                format!("monitor extension {}", short(extension.as_str()))
+                AgentState::Ready => Text::new("make agent {agent} Ready"),
+                AgentState::Logout => Text::new("sign agent {agent} out"),
+                _ => Text::new("make agent {agent} Not Ready"),
             }
-            Intent::Barge(_) => "barge in on the call".to_owned(),
+            .with("agent", short(agent.as_str())),
+            Intent::SilentMonitor { extension } => Text::new("monitor extension {extension}")
+                .with("extension", short(extension.as_str())),
+            Intent::Barge(_) => Text::new("barge in on the call"),
             Intent::DropParticipant { target, .. } => {
-                format!("drop {} from the conference", short(target))
+                Text::new("drop {participant} from the conference")
+                    .with("participant", short(target))
             }
         }
+    }
+
+    /// "Could not {action}: {reason}." for an intent the session refused to send.
+    pub fn refused(&self, intent: &Intent, refusal: &Refusal) -> Text {
+        crate::failure::sentence(Some(self.describe(intent)), refusal.text(), String::new().into())
     }
 
     /// The request and what confirms it, or why not.
@@ -830,10 +866,9 @@ impl Session {
                     .map_err(Refusal::BadNumber)?;
                 if !variables.is_empty() {
                     if deployment == DeploymentType::Uccx {
-                        return Err(Refusal::BadInput(
-                            "call variables can be given with a new call on Unified CCE only"
-                                .to_owned(),
-                        ));
+                        return Err(Refusal::BadInput(Text::new(
+                            "call variables can be given with a new call on Unified CCE only",
+                        )));
                     }
                     validate_call_variables(variables, &deployment).map_err(Refusal::BadInput)?;
                 }
@@ -976,12 +1011,12 @@ impl Session {
             }
             Intent::SendDtmf { digits, .. } => {
                 offered(Action::SendDtmf)?;
-                validate_dtmf(digits, deployment).map_err(|e| Refusal::BadInput(e.to_owned()))?;
+                validate_dtmf(digits, deployment).map_err(|e| Refusal::BadInput(Text::new(e)))?;
                 (DialogRequest::send_dtmf(ext, digits), Expect::RequestId)
             }
             Intent::WrapUpReason { reason, .. } => {
                 offered(Action::UpdateCallData)?;
-                validate_wrap_up_reason(reason).map_err(|e| Refusal::BadInput(e.to_owned()))?;
+                validate_wrap_up_reason(reason).map_err(|e| Refusal::BadInput(Text::new(e)))?;
                 let body = DialogRequest::update_call_data(Some(reason), Vec::new());
                 (body, Expect::WrapUp { dialog: id.clone(), reason: reason.clone() })
             }
@@ -994,7 +1029,7 @@ impl Session {
                 offered(Action::ParticipantDrop)?;
                 let target = target.trim();
                 if target.is_empty() {
-                    return Err(Refusal::BadInput("say which participant to drop".to_owned()));
+                    return Err(Refusal::BadInput(Text::new("say which participant to drop")));
                 }
                 (DialogRequest::participant_drop(&Extension::from(target)), Expect::Http)
             }
@@ -1079,11 +1114,11 @@ impl Session {
         match found {
             Some(i) => {
                 let t = self.tracked.remove(i);
-                let failure = Failure::from_notification(&t.what, errors);
+                let failure = Failure::from_notification(Some(t.what.clone()), errors);
                 self.push_event(Event::RequestFailed { id: t.id, intent: t.intent, failure });
             }
             None => {
-                let failure = Failure::from_notification("", errors);
+                let failure = Failure::from_notification(None, errors);
                 self.push_event(Event::ErrorNotified { failure });
             }
         }

@@ -37,6 +37,13 @@ impl Locale {
         self.tr(english).to_owned()
     }
 
+    /// Renders a session text ([`finesse_session::Text`]: a failure, a refusal) in this
+    /// language: its template and those of its parts translated, the server's words and other
+    /// data as they are.
+    pub fn text(self, text: &finesse_session::Text) -> String {
+        text.render(&|template| self.tr(template))
+    }
+
     /// Translates an English text without allocating: English gives the text back; French gives
     /// its translation, or the text itself when it has none (server-provided labels).
     pub fn tr(self, english: &str) -> &str {
@@ -53,8 +60,10 @@ fn french(english: &str) -> Option<&'static str> {
     FRENCH.get(at).map(|(_, fr)| *fr)
 }
 
-/// Every English text that has a translation: what the components show and what
-/// `finesse-session` produces. Tests hold the components, the session and [`FRENCH`] to it.
+/// Every English text that has a translation: what the components and the gadgets show and the
+/// session's labels. With `finesse_session::MESSAGES` (the templates of the session's failures
+/// and refusals, translated here too) it is every key of [`FRENCH`]; tests hold the components,
+/// the session and [`FRENCH`] to them.
 pub const KEYS: &[&str] = &[
     // state labels
     "Signing In",
@@ -93,29 +102,13 @@ pub const KEYS: &[&str] = &[
     "Personal Callback",
     "Personal Callback Preview",
     "Direct Preview",
-    // why a state cannot be chosen (StateMenuItem::why_not, transitions::StateChangeError::describe)
+    // why a state cannot be chosen (StateMenuItem::why_not; the state rules' reasons are session
+    // messages, finesse_session::MESSAGES)
     "your state is not known yet",
     "this is your current state",
     "this is already your pending state",
     "a state change is on its way",
     "choose a wrap-up reason first",
-    "the agent is signed out",
-    "that state cannot be reached from the current state",
-    "during a call only one Not Ready can be chosen, and Ready cannot be chosen",
-    "Ready cannot be chosen during a non-routed call",
-    "that state cannot be requested",
-    // the session's checks of what the agent typed (DialError, validate_dtmf, validate_wrap_up_reason, validate_call_variables)
-    "enter a number to call",
-    "the number may only contain letters, digits, spaces and punctuation",
-    "that is your own extension",
-    "numbers starting with + cannot be dialed on this system",
-    "enter the digits to send",
-    "the keypad sends only 0-9, * and #",
-    "the keypad sends only 0-9, *, # and A-D",
-    "choose a wrap-up reason",
-    "a wrap-up reason is at most 39 bytes",
-    "no call variable to set",
-    "a call variable has no name",
     // the components' own texts
     "(after call)",
     "A wrap-up reason is required",
@@ -225,12 +218,20 @@ pub const KEYS: &[&str] = &[
     "Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only.",
     "Could not load your queues.",
     "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
+    // the call control gadget's hub and set-up errors
+    "Could not listen for {topic}: {error}.",
+    "Could not ask for the connection status: {error}.",
+    "The container gave this gadget no preferences.",
+    "The container did not say which agent is signed in.",
+    "The container gave this gadget no credential.",
     "Calls waiting threshold",
     "Oldest call threshold (seconds)",
 ];
 
 /// The French texts, sorted by their English key (binary search).
 pub const FRENCH: &[(&str, &str)] = &[
+    (" (CTI error {code}, {constant})", " (erreur CTI {code}, {constant})"),
+    (" (error {code})", " (erreur {code})"),
     ("(after call)", "(après l’appel)"),
     (
         "A threshold must be a whole number from 1 to 86400.",
@@ -264,12 +265,19 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Conference", "Conférence"),
     ("Connecting to the notification service…", "Connexion au service de notification…"),
     ("Consult", "Consultation"),
+    (
+        "Could not ask for the connection status: {error}.",
+        "Impossible de demander l’état de la connexion : {error}.",
+    ),
+    ("Could not listen for {topic}: {error}.", "Impossible d’écouter {topic} : {error}."),
     ("Could not load your queues.", "Impossible de charger vos files d’attente."),
+    ("Could not {action}: {reason}{cti}.", "Impossible de {action} : {reason}{cti}."),
     ("DNIS", "Numéro composé (DNIS)"),
     ("Dial", "Composer"),
     ("Dialing", "Numérotation"),
     ("Direct Preview", "Aperçu direct"),
     ("Direct Transfer", "Transfert direct"),
+    ("Direct transfer", "Transfert direct"),
     ("Dismiss", "Fermer"),
     ("Drop", "Exclure"),
     ("Duration", "Durée"),
@@ -292,6 +300,7 @@ pub const FRENCH: &[(&str, &str)] = &[
         "Finesse is out of service. Actions will work again when it is back.",
         "Finesse est hors service. Les actions fonctionneront de nouveau à son retour.",
     ),
+    ("Finesse refused it ({type})", "Finesse l’a refusé ({type})"),
     (
         "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.",
         "Finesse a refusé vos identifiants (HTTP 401). Reconnectez-vous au bureau.",
@@ -372,6 +381,18 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Team Performance", "Performance de l’équipe"),
     ("The ID or password is wrong.", "L’identifiant ou le mot de passe est incorrect."),
     (
+        "The container did not say which agent is signed in.",
+        "Le conteneur n’a pas indiqué quel agent est connecté.",
+    ),
+    (
+        "The container gave this gadget no credential.",
+        "Le conteneur n’a donné aucun identifiant à ce gadget.",
+    ),
+    (
+        "The container gave this gadget no preferences.",
+        "Le conteneur n’a donné aucune préférence à ce gadget.",
+    ),
+    (
         "The notification connection was lost. Reconnecting…",
         "La connexion de notification a été perdue. Reconnexion…",
     ),
@@ -399,43 +420,159 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Wrap-Up Reason:", "Motif de post-appel :"),
     ("You are assigned to no queue.", "Vous n’êtes affecté à aucune file d’attente."),
     ("You supervise no team.", "Vous ne supervisez aucune équipe."),
+    (
+        "a call cannot be made in your current state",
+        "impossible de passer un appel dans votre état actuel",
+    ),
     ("a call variable has no name", "une variable d’appel n’a pas de nom"),
+    ("a limit was reached", "une limite a été atteinte"),
     ("a state change is on its way", "un changement d’état est en cours"),
+    ("a value was not accepted", "une valeur n’a pas été acceptée"),
     ("a wrap-up reason is at most 39 bytes", "un motif de post-appel fait au plus 39 octets"),
+    ("answer the call", "répondre à l’appel"),
+    ("barge in on the call", "intervenir dans l’appel"),
+    (
+        "call variables can be given with a new call on Unified CCE only",
+        "les variables d’appel ne peuvent accompagner un nouvel appel qu’avec Unified CCE",
+    ),
+    (
+        "call variables cannot be changed on this call",
+        "les variables d’appel ne peuvent pas être modifiées sur cet appel",
+    ),
+    ("call {number}", "appeler le {number}"),
+    ("change to Not Ready", "passer à l’état Non prêt"),
+    ("change to Not Ready ({reason})", "passer à l’état Non prêt ({reason})"),
+    ("change to Ready", "passer à l’état Prêt"),
+    ("changing call data", "la modification des données d’appel"),
+    ("choose a reason", "choisissez un motif"),
     ("choose a wrap-up reason", "choisissez un motif de post-appel"),
     ("choose a wrap-up reason first", "choisissez d’abord un motif de post-appel"),
+    ("consult {number}", "consulter le {number}"),
+    ("drop {participant} from the conference", "exclure {participant} de la conférence"),
+    ("dropping a participant", "l’exclusion d’un participant"),
     (
         "during a call only one Not Ready can be chosen, and Ready cannot be chosen",
         "pendant un appel, un seul Non prêt peut être choisi, et Prêt ne peut pas l’être",
     ),
+    ("end the call", "raccrocher"),
     ("enter a number to call", "saisissez un numéro à appeler"),
     ("enter the digits to send", "saisissez les chiffres à envoyer"),
+    ("hold the call", "mettre l’appel en attente"),
+    ("it is not allowed in the current state", "ce n’est pas permis dans l’état actuel"),
+    ("load the Not Ready reasons", "charger les motifs Non prêt"),
+    ("load the Sign Out reasons", "charger les motifs de déconnexion"),
+    ("load the call variables layout", "charger la présentation des variables d’appel"),
+    ("load the system information", "charger les informations système"),
+    ("load the wrap-up reasons", "charger les motifs de post-appel"),
+    ("load your agent", "charger votre agent"),
+    ("load your calls", "charger vos appels"),
+    ("make agent {agent} Not Ready", "mettre l’agent {agent} à l’état Non prêt"),
+    ("make agent {agent} Ready", "mettre l’agent {agent} à l’état Prêt"),
+    ("monitor extension {extension}", "écouter le poste {extension}"),
     ("no call variable to set", "aucune variable d’appel à définir"),
     (
         "numbers starting with + cannot be dialed on this system",
         "les numéros commençant par + ne peuvent pas être composés sur ce système",
     ),
+    ("reason code {id} is not one of yours", "le code motif {id} ne fait pas partie des vôtres"),
+    ("retrieve the call", "reprendre l’appel"),
+    ("say which participant to drop", "indiquez le participant à exclure"),
+    ("send the digits", "envoyer les chiffres"),
+    ("set the wrap-up reason", "enregistrer le motif de post-appel"),
+    ("sign agent {agent} out", "déconnecter l’agent {agent}"),
+    ("sign out", "se déconnecter"),
+    ("sign out ({reason})", "se déconnecter ({reason})"),
+    ("something required was missing", "une information obligatoire manquait"),
+    ("start the conference", "démarrer la conférence"),
+    ("that action", "cette action"),
+    ("that call has ended", "cet appel est terminé"),
     ("that is your own extension", "c’est votre propre poste"),
+    ("that number cannot be called", "ce numéro ne peut pas être appelé"),
     (
         "that state cannot be reached from the current state",
         "cet état n’est pas accessible depuis l’état actuel",
     ),
     ("that state cannot be requested", "cet état ne peut pas être demandé"),
+    (
+        "the Finesse server accepted it but did not confirm it within {seconds} s (the screen shows the server's state)",
+        "le serveur Finesse l’a accepté mais ne l’a pas confirmé dans les {seconds} s (l’écran montre l’état du serveur)",
+    ),
+    ("the Finesse server could not be reached", "le serveur Finesse est injoignable"),
+    (
+        "the Finesse server did not accept your credentials (sign in again)",
+        "le serveur Finesse n’a pas accepté vos identifiants (reconnectez-vous)",
+    ),
+    (
+        "the Finesse server did not answer within {seconds} s",
+        "le serveur Finesse n’a pas répondu dans les {seconds} s",
+    ),
+    (
+        "the Finesse server had an internal error",
+        "le serveur Finesse a rencontré une erreur interne",
+    ),
+    (
+        "the Finesse server is out of service; try again in a few seconds",
+        "le serveur Finesse est hors service ; réessayez dans quelques secondes",
+    ),
+    ("the Finesse server refused it", "le serveur Finesse l’a refusé"),
+    (
+        "the Finesse server refused it (HTTP {status})",
+        "le serveur Finesse l’a refusé (HTTP {status})",
+    ),
+    (
+        "the Finesse server sent an unreadable answer",
+        "le serveur Finesse a envoyé une réponse illisible",
+    ),
     ("the agent is signed out", "l’agent est déconnecté"),
+    ("the call no longer exists", "l’appel n’existe plus"),
+    ("the call variable {name} is given twice", "la variable d’appel {name} est donnée deux fois"),
+    ("the keypad", "le clavier"),
     ("the keypad sends only 0-9, * and #", "le clavier n’envoie que 0-9, * et #"),
     ("the keypad sends only 0-9, *, # and A-D", "le clavier n’envoie que 0-9, *, # et A-D"),
     (
         "the number may only contain letters, digits, spaces and punctuation",
         "le numéro ne peut contenir que des lettres, des chiffres, des espaces et de la ponctuation",
     ),
+    ("the phone (extension) cannot be used", "le téléphone (poste) ne peut pas être utilisé"),
+    ("the phone (extension) is already in use", "le téléphone (poste) est déjà utilisé"),
+    ("the phone system could not do it", "le système téléphonique n’a pas pu le faire"),
+    ("the phone system refused it", "le système téléphonique l’a refusé"),
+    ("the request could not be written ({error})", "la demande n’a pas pu être rédigée ({error})"),
+    (
+        "the value of {name} has characters outside Latin-1",
+        "la valeur de {name} contient des caractères hors Latin-1",
+    ),
+    ("the value of {name} is longer than 40 bytes", "la valeur de {name} dépasse 40 octets"),
     ("this is already your pending state", "c’est déjà votre prochain état"),
     ("this is your current state", "c’est votre état actuel"),
+    (
+        "this user cannot sign in as a mobile agent",
+        "cet utilisateur ne peut pas se connecter comme agent mobile",
+    ),
+    ("too many requests are waiting for an answer", "trop de demandes attendent une réponse"),
+    ("transfer the call", "transférer l’appel"),
+    ("transfer the call to {number}", "transférer l’appel au {number}"),
+    ("update the call variables", "modifier les variables d’appel"),
+    ("you are not allowed to do that", "vous n’avez pas le droit de le faire"),
+    ("you are not signed in", "vous n’êtes pas connecté"),
+    (
+        "you must be Not Ready and on no call to monitor an agent",
+        "vous devez être Non prêt et sans appel pour écouter un agent",
+    ),
     ("your state is not known yet", "votre état n’est pas encore connu"),
+    (
+        "{Action} is not possible on this call now",
+        "{Action} : impossible sur cet appel pour le moment",
+    ),
     (
         "{label}: lowest {low}, highest {high}, now {now}",
         "{label} : minimum {low}, maximum {high}, actuellement {now}",
     ),
     ("{label}: no data yet", "{label} : pas encore de données"),
+    (
+        "{name} is set by Outbound Option and cannot be changed",
+        "{name} est fixée par Outbound Option et ne peut pas être modifiée",
+    ),
     ("{queue}: calls waiting threshold", "{queue} : seuil d’appels en attente"),
     (
         "{queue}: oldest call threshold (seconds)",
@@ -491,15 +628,22 @@ mod tests {
         }
     }
 
+    /// A text with a translation: one of [`KEYS`], or a session message with words.
+    fn is_key(text: &str) -> bool {
+        KEYS.contains(&text)
+            || finesse_session::MESSAGES.contains(&text) && finesse_session::has_words(text)
+    }
+
     #[test]
     fn every_key_has_a_french_text_and_every_french_text_a_key() {
-        for key in KEYS {
+        let messages = finesse_session::MESSAGES.iter().filter(|m| finesse_session::has_words(m));
+        for key in KEYS.iter().chain(messages) {
             let fr = Locale::Fr.tr(key);
             assert_ne!(fr, *key, "no French for {key:?}");
             assert!(!fr.trim().is_empty(), "empty French for {key:?}");
         }
         for (key, _) in FRENCH {
-            assert!(KEYS.contains(key), "{key:?} is translated but not in KEYS");
+            assert!(is_key(key), "{key:?} is translated but not in KEYS or the session's MESSAGES");
         }
         let mut sorted = KEYS.to_vec();
         sorted.sort_unstable();
@@ -532,7 +676,7 @@ mod tests {
             StateChangeError::ResourceBusy,
             StateChangeError::NotSettable,
         ] {
-            assert!(KEYS.contains(&error.describe()), "{:?}", error.describe());
+            assert!(is_key(error.describe()), "{:?}", error.describe());
         }
         for error in [
             DialError::Empty,
@@ -540,8 +684,50 @@ mod tests {
             DialError::OwnExtension,
             DialError::E164NotSupported,
         ] {
-            assert!(KEYS.contains(&error.to_string().as_str()), "{error}");
+            assert!(is_key(&error.to_string()), "{error}");
         }
+    }
+
+    /// Every template the session can build a failure or refusal from has a French text (a new
+    /// one without French fails here).
+    #[test]
+    fn every_session_message_is_translated() {
+        for message in finesse_session::MESSAGES {
+            let french = Locale::Fr.tr(message);
+            if finesse_session::has_words(message) {
+                assert_ne!(french, *message, "{message:?} has no French text");
+            }
+        }
+    }
+
+    #[test]
+    fn session_texts_render_in_french_with_the_server_words_verbatim() {
+        use finesse_session::Text;
+        let refused = Text::new("Could not {action}: {reason}{cti}.")
+            .with("action", Text::new("change to Not Ready ({reason})").with("reason", "Lunch"))
+            .with("reason", Text::new("it is not allowed in the current state"))
+            .with(
+                "cti",
+                Text::new(" (CTI error {code}, {constant})")
+                    .with("code", "257")
+                    .with("constant", "CF_INVALID_PASSWORD_SPECIFIED"),
+            );
+        assert_eq!(
+            Locale::Fr.text(&refused),
+            "Impossible de passer à l’état Non prêt (Lunch) : ce n’est pas permis dans l’état \
+             actuel (erreur CTI 257, CF_INVALID_PASSWORD_SPECIFIED)."
+        );
+        assert_eq!(Locale::En.text(&refused), refused.english());
+        let alone = Text::new("{Reason}{cti}.")
+            .with("reason", Text::new("Finesse refused it ({type})").with("type", "Busy <b>"))
+            .with("cti", "");
+        assert_eq!(Locale::Fr.text(&alone), "Finesse l’a refusé (Busy <b>).");
+        let offered = Text::new("{Action} is not possible on this call now")
+            .with("action", Text::new("the keypad"));
+        assert_eq!(
+            Locale::Fr.text(&offered),
+            "Le clavier : impossible sur cet appel pour le moment"
+        );
     }
 
     /// Every literal the components translate (`.t("…")`, `.tr("…")`) is a key, so the French
@@ -558,8 +744,8 @@ mod tests {
             include_str!("components/state_selector.rs"),
             include_str!("components/sparkline.rs"),
             include_str!("components/table.rs"),
-            include_str!("components/virtual_table.rs"),
             include_str!("components/threshold_alerts.rs"),
+            include_str!("components/virtual_table.rs"),
         ];
         let mut found = 0;
         for source in sources {

@@ -18,7 +18,7 @@ use finesse_hub::topic::{
 use finesse_hub::{Hub, Subscription};
 use finesse_model::{PhoneBooks, SystemStatus, Update, UserId, decode};
 use finesse_rest::{Api, Auth, Fetch, Request, RestError, Transport, interpret};
-use finesse_session::{Event, Failure, FailureKind, Intent, Millis, Refresh, Session};
+use finesse_session::{Event, Failure, FailureKind, Intent, Millis, Refresh, Session, Text};
 use finesse_ui::{BannerKind, Contact, Locale, Toast};
 use gloo::timers::callback::{Interval, Timeout};
 use serde_json::Value;
@@ -167,8 +167,10 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
         match hub.subscribe(&pattern, callback) {
             Ok(subscription) => subscriptions.push(subscription),
             Err(e) => {
-                let text = format!("Could not listen for {pattern}: {e}.");
-                update(shared, |c| c.toast(BannerKind::Error, text));
+                let text = Text::new("Could not listen for {topic}: {error}.")
+                    .with("topic", pattern)
+                    .with("error", e.to_string());
+                update(shared, |c| c.toast(BannerKind::Error, c.locale.text(&text)));
             }
         }
     }
@@ -176,9 +178,9 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
     // finesse.js sends Date.now() as this invokeID.
     let invoke_id = Some(InvokeId::Number(now().into()));
     if let Err(e) = hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json()) {
-        update(shared, |c| {
-            c.toast(BannerKind::Warning, format!("Could not ask for the connection status: {e}."))
-        });
+        let text = Text::new("Could not ask for the connection status: {error}.")
+            .with("error", e.to_string());
+        update(shared, |c| c.toast(BannerKind::Warning, c.locale.text(&text)));
     }
 }
 
@@ -287,7 +289,7 @@ impl Controller {
             FailureKind::Unauthorized => self.blocked = Some(Blocked::Unauthorized),
             _ => {}
         }
-        self.toast(BannerKind::Error, failure.message.clone());
+        self.toast(BannerKind::Error, self.locale.text(&failure.text));
     }
 
     /// Shows the out-of-service banner and polls SystemInfo until the server is back.
@@ -369,14 +371,13 @@ pub fn refresh(shared: &Shared) {
                     c.out_of_service(text);
                 }
                 Some((Refresh::User, e)) if !c.loaded => {
-                    c.blocked = Some(Blocked::Other(format!("Could not load your agent: {e}.")));
+                    let failure = Refresh::User.failed(&e);
+                    c.blocked = Some(Blocked::Other(c.locale.text(&failure.text)));
                 }
                 Some((what, e)) => {
                     c.loaded |= c.session.user().is_some();
-                    c.toast(
-                        BannerKind::Warning,
-                        format!("Could not load {}: {e}.", what_words(what)),
-                    );
+                    let failure = what.failed(&e);
+                    c.toast(BannerKind::Warning, c.locale.text(&failure.text));
                 }
             }
         });
@@ -386,18 +387,6 @@ pub fn refresh(shared: &Shared) {
             load_contacts(&shared);
         }
     });
-}
-
-fn what_words(what: Refresh) -> &'static str {
-    match what {
-        Refresh::User => "your agent",
-        Refresh::Dialogs => "your calls",
-        Refresh::NotReadyReasons => "the Not Ready reasons",
-        Refresh::LogoutReasons => "the Sign Out reasons",
-        Refresh::WrapUpReasons => "the wrap-up reasons",
-        Refresh::Layout => "the call variables layout",
-        Refresh::SystemInfo => "the system information",
-    }
 }
 
 /// The user's phone books (contacts are embedded in the list), after each complete refresh.
@@ -526,8 +515,8 @@ pub fn dispatch(shared: &Shared, intent: Intent) {
         match c.session.request(intent.clone(), now(), random()) {
             Ok(out) => Some((out, c.rest.clone(), c.auth.clone())),
             Err(refusal) => {
-                let what = c.session.describe(&intent);
-                c.toast(BannerKind::Error, format!("Could not {what}: {refusal}."));
+                let text = c.locale.text(&c.session.refused(&intent, &refusal));
+                c.toast(BannerKind::Error, text);
                 None
             }
         }
@@ -558,10 +547,21 @@ mod tests {
                     found += 1;
                 }
             }
-            for (at, _) in source.match_indices(".t(\"") {
-                let literal = source[at + 4..].split('"').next().unwrap_or_default();
-                assert!(KEYS.contains(&literal), "{literal:?} is shown but not in KEYS");
-                found += 1;
+            for marker in [".t(\"", "Text::new(\""] {
+                for (at, _) in source.match_indices(marker) {
+                    let literal = source[at + marker.len()..].split('"').next().unwrap_or_default();
+                    assert!(KEYS.contains(&literal), "{literal:?} is shown but not in KEYS");
+                    found += 1;
+                }
+            }
+            // A sentence put together in English would bypass the table.
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            for (at, _) in code.match_indices("format!(\"") {
+                let literal = code[at + 9..].split('"').next().unwrap_or_default();
+                assert!(
+                    !literal.starts_with(|c: char| c.is_ascii_uppercase()),
+                    "{literal:?} is English built outside the table"
+                );
             }
         }
         assert!(found >= 5, "only {found} texts found: did the scan break?");
