@@ -115,6 +115,13 @@ fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
     }
 }
 
+/// The page's language before the controller runs: the container's `locale` pref, else the
+/// standalone page's `?locale=`.
+fn page_locale() -> Locale {
+    let pref = Prefs::new().map(|p| p.get_string("locale")).unwrap_or_default();
+    Locale::from_tag(&if pref.is_empty() { query("locale").unwrap_or_default() } else { pref })
+}
+
 /// Standalone: starts a controller with the credentials typed into the sign-in form, against
 /// the page's origin (or `?base=`), in the `?locale=` language.
 fn standalone_sign_in(
@@ -161,8 +168,11 @@ pub fn app() -> Html {
     });
 
     match &*phase {
-        Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
-        Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
+        Phase::Starting => html! { <p class="loading">{ page_locale().t("Loading…") }</p> },
+        // The setup's reasons are keys (prefs' values quoted in them pass through).
+        Phase::Failed(why) => {
+            html! { <Banner kind={BannerKind::Error} text={page_locale().t(why)} /> }
+        }
         Phase::SignIn => {
             let on_sign_in = standalone_sign_in(&phase, &render);
             let id = query("user").unwrap_or_default();
@@ -213,11 +223,10 @@ pub fn running(props: &RunningProps) -> Html {
         let shared = shared.clone();
         Callback::from(move |to: String| {
             shared.borrow().session.check_dial_number(&to).map_err(|e| {
-                let mut text = e.to_string();
-                if let Some(first) = text.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                format!("{text}.")
+                let text = locale.tr(e.as_str());
+                let mut chars = text.chars();
+                let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+                format!("{}{}.", first.unwrap_or_default(), chars.as_str())
             })
         })
     };
@@ -230,7 +239,7 @@ pub fn running(props: &RunningProps) -> Html {
     let banner = match (&c.out_of_service, &c.connection, &c.blocked) {
         (_, _, Some(Blocked::Unauthorized)) => Some((
             BannerKind::Error,
-            "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.".to_owned(),
+            locale.t("Finesse refused your credentials (HTTP 401). Sign in to the desktop again."),
         )),
         (_, _, Some(Blocked::Other(why))) => Some((BannerKind::Error, why.clone())),
         (Some(text), _, _) => Some((BannerKind::Warning, text.clone())),
