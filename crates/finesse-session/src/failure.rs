@@ -48,8 +48,9 @@ pub struct Failure {
 
 impl Failure {
     /// `what` ("hold the call"; none for an error naming no request) failed with this HTTP
-    /// error.
-    pub(crate) fn from_rest(what: Option<Text>, error: &RestError) -> Self {
+    /// error. A gadget's own `what` needs a translation of its own (the session's are in
+    /// [`crate::MESSAGES`]).
+    pub fn from_rest(what: Option<Text>, error: &RestError) -> Self {
         let (kind, status, errors) = match error {
             RestError::Network(_) => (FailureKind::Unreachable, None, None),
             RestError::Unauthorized => (FailureKind::Unauthorized, Some(401), None),

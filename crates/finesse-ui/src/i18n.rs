@@ -188,6 +188,12 @@ pub const KEYS: &[&str] = &[
     "Team Performance",
     "Time in State",
     "You supervise no team.",
+    "Could not listen for the team's changes: {error}.",
+    "Could not ask for the team's changes: {error}.",
+    "the notification server refused it",
+    "the answer was not understood",
+    "The team's changes cannot be followed live ({why}).",
+    "read team {team}",
     // the queue statistics gadget
     "Queue Statistics",
     "Calls in queue",
@@ -268,6 +274,14 @@ pub const FRENCH: &[(&str, &str)] = &[
     (
         "Could not ask for the connection status: {error}.",
         "Impossible de demander l’état de la connexion : {error}.",
+    ),
+    (
+        "Could not ask for the team's changes: {error}.",
+        "Impossible de demander les changements de l’équipe : {error}.",
+    ),
+    (
+        "Could not listen for the team's changes: {error}.",
+        "Impossible d’écouter les changements de l’équipe : {error}.",
     ),
     ("Could not listen for {topic}: {error}.", "Impossible d’écouter {topic} : {error}."),
     ("Could not load your queues.", "Impossible de charger vos files d’attente."),
@@ -400,6 +414,10 @@ pub const FRENCH: &[(&str, &str)] = &[
         "The notification service refused the credentials.",
         "Le service de notification a refusé les identifiants.",
     ),
+    (
+        "The team's changes cannot be followed live ({why}).",
+        "Les changements de l’équipe ne peuvent pas être suivis en direct ({why}).",
+    ),
     ("The thresholds could not be saved.", "Les seuils n’ont pas pu être enregistrés."),
     (
         "The thresholds preference is not valid; no thresholds apply.",
@@ -474,6 +492,7 @@ pub const FRENCH: &[(&str, &str)] = &[
         "numbers starting with + cannot be dialed on this system",
         "les numéros commençant par + ne peuvent pas être composés sur ce système",
     ),
+    ("read team {team}", "lire l’équipe {team}"),
     ("reason code {id} is not one of yours", "le code motif {id} ne fait pas partie des vôtres"),
     ("retrieve the call", "reprendre l’appel"),
     ("say which participant to drop", "indiquez le participant à exclure"),
@@ -524,11 +543,13 @@ pub const FRENCH: &[(&str, &str)] = &[
         "le serveur Finesse a envoyé une réponse illisible",
     ),
     ("the agent is signed out", "l’agent est déconnecté"),
+    ("the answer was not understood", "la réponse n’a pas été comprise"),
     ("the call no longer exists", "l’appel n’existe plus"),
     ("the call variable {name} is given twice", "la variable d’appel {name} est donnée deux fois"),
     ("the keypad", "le clavier"),
     ("the keypad sends only 0-9, * and #", "le clavier n’envoie que 0-9, * et #"),
     ("the keypad sends only 0-9, *, # and A-D", "le clavier n’envoie que 0-9, *, # et A-D"),
+    ("the notification server refused it", "le serveur de notifications l’a refusé"),
     (
         "the number may only contain letters, digits, spaces and punctuation",
         "le numéro ne peut contenir que des lettres, des chiffres, des espaces et de la ponctuation",

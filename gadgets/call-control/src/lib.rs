@@ -117,7 +117,7 @@ fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
 
 /// The page's language before the controller runs: the container's `locale` pref, else the
 /// standalone page's `?locale=`.
-fn page_locale() -> Locale {
+pub fn page_locale() -> Locale {
     let pref = Prefs::new().map(|p| p.get_string("locale")).unwrap_or_default();
     Locale::from_tag(&if pref.is_empty() { query("locale").unwrap_or_default() } else { pref })
 }

@@ -20,7 +20,7 @@ use finesse_hub::{Hub, Subscription};
 use finesse_model::{DeploymentType, QueueId, Queues, SystemInfo, Update, UserId, decode};
 use finesse_rest::{Auth, Fetch, Request, RestError, Transport, interpret};
 use finesse_session::queues::{Alert, ListChange, QueueTable, Thresholds};
-use finesse_session::{Millis, ServerClock};
+use finesse_session::{Millis, ServerClock, Text};
 use finesse_ui::{BannerKind, Locale};
 use gloo::timers::callback::Interval;
 use serde_json::Value;
@@ -206,7 +206,11 @@ fn hub_subscribe(shared: &Shared, hub: GadgetHub, pattern: &str) -> Result<Subsc
             on_hub(&shared, topic, payload);
         }
     });
-    hub.subscribe(pattern, callback).map_err(|e| format!("Could not listen for {pattern}: {e}."))
+    let locale = shared.borrow().locale;
+    hub.subscribe(pattern, callback).map_err(|e| {
+        let text = Text::new("Could not listen for {topic}: {error}.");
+        locale.text(&text.with("topic", pattern).with("error", e.to_string()))
+    })
 }
 
 /// Asks the master to subscribe (or unsubscribe) the notification node (`SubscribeNodeReq`,

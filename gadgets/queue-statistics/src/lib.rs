@@ -124,8 +124,13 @@ pub fn app() -> Html {
         let _ = gadgets::window::adjust_height(None);
     });
     match &*phase {
-        Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
-        Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
+        Phase::Starting => {
+            html! { <p class="loading">{ call_control::page_locale().t("Loading…") }</p> }
+        }
+        Phase::Failed(why) => {
+            let text = call_control::page_locale().t(why);
+            html! { <Banner kind={BannerKind::Error} {text} /> }
+        }
         Phase::SignIn => {
             let on_sign_in = standalone_sign_in(&phase, &render);
             let id = query("user").unwrap_or_default();

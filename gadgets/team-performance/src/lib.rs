@@ -102,8 +102,13 @@ pub fn app() -> Html {
         });
     }
     match &*phase {
-        Phase::Starting => html! { <p class="loading">{ "Loading…" }</p> },
-        Phase::Failed(why) => html! { <Banner kind={BannerKind::Error} text={why.clone()} /> },
+        Phase::Starting => {
+            html! { <p class="loading">{ call_control::page_locale().t("Loading…") }</p> }
+        }
+        Phase::Failed(why) => {
+            let text = call_control::page_locale().t(why);
+            html! { <Banner kind={BannerKind::Error} {text} /> }
+        }
         Phase::SignIn => {
             let on_sign_in = standalone_sign_in(&phase, &render);
             let id = query("user").unwrap_or_default();
@@ -283,10 +288,10 @@ pub fn running(props: &RunningProps) -> Html {
     let banner = match (&c.blocked, &t.error) {
         (Some(controller::Blocked::Unauthorized), _) => Some((
             BannerKind::Error,
-            "Finesse refused your credentials (HTTP 401). Sign in to the desktop again.".to_owned(),
+            l.t("Finesse refused your credentials (HTTP 401). Sign in to the desktop again."),
         )),
         (Some(controller::Blocked::Other(why)), _) => Some((BannerKind::Error, why.clone())),
-        (None, Some(why)) => Some((BannerKind::Warning, why.clone())),
+        (None, Some(why)) => Some((BannerKind::Warning, l.text(why))),
         _ => c.out_of_service.clone().map(|t| (BannerKind::Warning, t)),
     };
     let wrap_up_reasons: Vec<String> =

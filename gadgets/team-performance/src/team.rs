@@ -21,8 +21,8 @@ use finesse_hub::topic::{REQUESTS, RESPONSES_PREFIX, node_to_topic};
 use finesse_hub::{Hub, Subscription};
 use finesse_model::{Team as TeamModel, TeamId, Update, decode};
 use finesse_rest::{Auth, Fetch, Method, Request, Transport, interpret};
-use finesse_session::RequestId;
 use finesse_session::roster::{Roster, Sort};
+use finesse_session::{Arg, Failure, RequestId, Text};
 use gloo::timers::callback::Interval;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -62,7 +62,7 @@ pub struct TeamState {
     /// The team is being read.
     pub loading: bool,
     /// What went wrong with the team, in words.
-    pub error: Option<String>,
+    pub error: Option<Text>,
     rest: Fetch,
     auth: Auth,
     hub: Option<GadgetHub>,
@@ -294,7 +294,8 @@ fn subscribe_node(shared: &SharedTeam, hub: GadgetHub, team: &TeamId) {
         Ok(pair) => pair,
         Err(e) => {
             update(shared, |t| {
-                t.error = Some(format!("Could not listen for the team's changes: {e}."))
+                let text = Text::new("Could not listen for the team's changes: {error}.");
+                t.error = Some(text.with("error", e.to_string()));
             });
             return;
         }
@@ -307,7 +308,8 @@ fn subscribe_node(shared: &SharedTeam, hub: GadgetHub, team: &TeamId) {
     });
     let request = HubRequest::SubscribeNode { node, invoke_id: InvokeId::String(invoke_id) };
     if let Err(e) = hub.publish(REQUESTS, request.to_json()) {
-        update(shared, |t| t.error = Some(format!("Could not ask for the team's changes: {e}.")));
+        let text = Text::new("Could not ask for the team's changes: {error}.");
+        update(shared, |t| t.error = Some(text.with("error", e.to_string())));
     }
     update(shared, |t| t.loading = true);
 }
@@ -328,13 +330,17 @@ fn on_answer(shared: &SharedTeam, invoke_id: &str, payload: &Value) {
         Some(Response::Success) => load(shared),
         other => {
             let why = match other {
-                Some(Response::Error { message, .. }) => message,
-                Some(Response::Xmpp { .. }) => "the notification server refused it".to_owned(),
-                _ => "the answer was not understood".to_owned(),
+                // The master's words, as it sent them.
+                Some(Response::Error { message, .. }) => Arg::Verbatim(message),
+                Some(Response::Xmpp { .. }) => {
+                    Text::new("the notification server refused it").into()
+                }
+                _ => Text::new("the answer was not understood").into(),
             };
             // Without live changes the roster would go stale: say so, and read it anyway.
             update(shared, |t| {
-                t.error = Some(format!("The team's changes cannot be followed live ({why})."));
+                let text = Text::new("The team's changes cannot be followed live ({why}).");
+                t.error = Some(text.with("why", why));
             });
             load(shared);
         }
@@ -398,7 +404,10 @@ pub fn load(shared: &SharedTeam) {
                         t.selected = None;
                     }
                 }
-                Err(e) => t.error = Some(format!("Could not read team {team}: {e}.")),
+                Err(e) => {
+                    let what = Text::new("read team {team}").with("team", team.to_string());
+                    t.error = Some(Failure::from_rest(Some(what), &e).text);
+                }
             }
         });
     });
