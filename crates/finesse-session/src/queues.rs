@@ -23,7 +23,7 @@
 //! # Ok::<(), finesse_model::DecodeError>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 use finesse_model::{Queue, QueueId, QueueStatistics, Queues, Update, UpdateData, UpdateEvent};
@@ -223,8 +223,8 @@ impl Limits {
 pub struct Thresholds {
     /// For every queue without its own limits.
     pub default: Limits,
-    /// Per queue.
-    pub queues: BTreeMap<QueueId, Limits>,
+    /// Per queue, sorted by id (a small list: a vector is smaller code than a map in wasm).
+    pub queues: Vec<(QueueId, Limits)>,
 }
 
 /// A `thresholds` preference that cannot be read.
@@ -275,7 +275,7 @@ impl Thresholds {
             if queue == "*" {
                 out.default = parsed;
             } else {
-                out.queues.insert(QueueId::from(queue), parsed);
+                out.set(&QueueId::from(queue), parsed);
             }
         }
         Ok(out)
@@ -283,15 +283,19 @@ impl Thresholds {
 
     /// The limits of `queue`.
     pub fn limits(&self, queue: &QueueId) -> Limits {
-        self.queues.get(queue).copied().unwrap_or(self.default)
+        self.queues.iter().find(|(q, _)| q == queue).map_or(self.default, |(_, l)| *l)
     }
 
     /// Sets the limits of `queue` (empty limits: the default applies again).
     pub fn set(&mut self, queue: &QueueId, limits: Limits) {
-        if limits.is_empty() {
-            self.queues.remove(queue);
-        } else {
-            self.queues.insert(queue.clone(), limits);
+        let at = self.queues.binary_search_by(|(q, _)| q.cmp(queue));
+        match (at, limits.is_empty()) {
+            (Ok(i), true) => {
+                self.queues.remove(i);
+            }
+            (Ok(i), false) => self.queues[i].1 = limits,
+            (Err(i), false) => self.queues.insert(i, (queue.clone(), limits)),
+            (Err(_), true) => {}
         }
     }
 }
@@ -406,7 +410,8 @@ impl QueueRow {
 /// queues counts in each, as in the rows), and the longest wait of all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
-    counts: BTreeMap<Column, u64>,
+    /// Per column of [`Column::ALL`].
+    counts: [Option<u64>; 10],
     longest_ms: Option<Millis>,
 }
 
@@ -416,7 +421,11 @@ impl Totals {
         match column {
             Column::Name => None,
             Column::LongestCall => self.longest_ms.map(format_elapsed),
-            c => self.counts.get(&c).map(u64::to_string),
+            c => Column::ALL
+                .iter()
+                .position(|x| *x == c)
+                .and_then(|i| self.counts[i])
+                .map(|n| n.to_string()),
         }
     }
 }
@@ -467,7 +476,7 @@ pub struct QueueTable {
     sort: Sort,
     thresholds: Thresholds,
     /// (queue, which limit) reached at the last evaluation, to announce only crossings.
-    reached: BTreeSet<(QueueId, bool)>,
+    reached: Vec<(QueueId, bool)>,
     loaded: bool,
 }
 
@@ -628,7 +637,7 @@ impl QueueTable {
             })
             .collect();
         let Sort { column, descending } = self.sort;
-        rows.sort_by(|a, b| {
+        rows.sort_unstable_by(|a, b| {
             let by_name =
                 || a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.id.cmp(&b.id));
             let primary = if column == Column::Name {
@@ -652,9 +661,9 @@ impl QueueTable {
         let mut totals = Totals::default();
         for row in rows {
             let Some(s) = &row.statistics else { continue };
-            for column in Column::ALL {
+            for (i, column) in Column::ALL.iter().enumerate() {
                 if let Some(n) = available(column.count(s)) {
-                    *totals.counts.entry(column).or_default() += n;
+                    totals.counts[i] = Some(totals.counts[i].unwrap_or(0) + n);
                 }
             }
             totals.longest_ms = totals.longest_ms.max(row.longest_ms);
@@ -676,7 +685,7 @@ impl QueueTable {
     /// goes back under the limit).
     pub fn poll_alerts(&mut self, clock: &ServerClock, local: Millis) -> Vec<Alert> {
         let rows = self.rows(clock, local);
-        let mut now_reached = BTreeSet::new();
+        let mut now_reached = Vec::new();
         let mut alerts = Vec::new();
         for row in &rows {
             if let Some((value, limit)) = row.breach.calls {
@@ -684,7 +693,7 @@ impl QueueTable {
                 if !self.reached.contains(&key) {
                     alerts.push(Alert::Calls { queue: row.name.clone(), value, limit });
                 }
-                now_reached.insert(key);
+                now_reached.push(key);
             }
             if let Some((waited, limit)) = row.breach.oldest {
                 let key = (row.id.clone(), true);
@@ -695,7 +704,7 @@ impl QueueTable {
                         limit: format_elapsed(i64::try_from(limit).unwrap_or(0) * 1000),
                     });
                 }
-                now_reached.insert(key);
+                now_reached.push(key);
             }
         }
         self.reached = now_reached;

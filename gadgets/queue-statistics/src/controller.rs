@@ -8,7 +8,6 @@
 //! Every mutation goes through [`update`]: borrow, change, release, re-render.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 
 use finesse_hub::gadgets::GadgetHub;
@@ -72,7 +71,7 @@ pub struct Controller {
     rest: Fetch,
     hub: Option<GadgetHub>,
     subscriptions: Vec<Subscription>,
-    queue_subscriptions: BTreeMap<QueueId, Subscription>,
+    queue_subscriptions: Vec<(QueueId, Subscription)>,
     poll: Option<Interval>,
     local_tick: Option<Interval>,
     next_alert: u64,
@@ -120,7 +119,7 @@ pub fn start(
         rest,
         hub,
         subscriptions: Vec::new(),
-        queue_subscriptions: BTreeMap::new(),
+        queue_subscriptions: Vec::new(),
         poll: None,
         local_tick: None,
         next_alert: 0,
@@ -238,20 +237,24 @@ fn subscribe_node(shared: &Shared, node: &str, on: bool) {
 fn follow(shared: &Shared, change: &ListChange) {
     let Some(hub) = shared.borrow().hub else { return };
     for id in &change.added {
-        if shared.borrow().queue_subscriptions.contains_key(id) {
+        if shared.borrow().queue_subscriptions.iter().any(|(q, _)| q == id) {
             continue;
         }
         let node = queue_node(id);
         match hub_subscribe(shared, hub, &node_to_topic(&node)) {
             Ok(s) => {
-                shared.borrow_mut().queue_subscriptions.insert(id.clone(), s);
+                shared.borrow_mut().queue_subscriptions.push((id.clone(), s));
                 subscribe_node(shared, &node, true);
             }
             Err(text) => update(shared, |c| c.notice = Some((BannerKind::Error, text))),
         }
     }
     for id in &change.removed {
-        let gone = shared.borrow_mut().queue_subscriptions.remove(id);
+        let gone = {
+            let mut c = shared.borrow_mut();
+            let at = c.queue_subscriptions.iter().position(|(q, _)| q == id);
+            at.map(|i| c.queue_subscriptions.swap_remove(i))
+        };
         if gone.is_some() {
             subscribe_node(shared, &queue_node(id), false);
         }
