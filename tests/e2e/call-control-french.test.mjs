@@ -1,11 +1,12 @@
 // The call control gadget in French, end to end: our desktop opened as Cisco's is for another
 // language (`/desktop/?locale=fr_FR`) gives the gadget the container's `locale` pref, and the
 // gadget then speaks French (finesse-ui's i18n) and works: Ready, a call answered and ended,
-// Not Ready with a reason, each step checked against the simulator; the out-of-service banner.
+// Not Ready with a reason, each step checked against the simulator; the out-of-service banner;
+// refused actions (HTTP 503, and a CTI error) said in French, with the server's codes verbatim.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, watchErrors } from './lib.mjs';
-import { useDesktopEnv, card, callStatus, chooseReason, shot } from './call-control-agent.mjs';
+import { AGENT, useDesktopEnv, card, callStatus, chooseReason, shot, stateText, toasts } from './call-control-agent.mjs';
 
 const h = useDesktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
 
@@ -71,12 +72,49 @@ test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready w
   await shot(page, 'fr-4-not-ready-lunch');
   assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
 
+  // A CTI refusal: another client signs the agent out while notifications are held back, so
+  // the gadget still offers Ready; from Signed Out the server refuses it (HTTP 400, CTI 257).
+  await h.sim.admin('notify_delay_ms=8000');
+  const res = await h.rest('PUT', `User/${AGENT.id}`, '<User><state>LOGOUT</state><reasonCodeId>10</reasonCodeId></User>');
+  assert.equal(res.status, 202, await res.text());
+  await until('the simulator to sign the agent out', async () => (await h.simState()) === 'LOGOUT');
+  assert.match(await stateText(gadget), /^Non prêt/);
+  await gadget.getByRole('button', { name: 'Prêt', exact: true }).click();
+  const refused = await until('the French refusal',
+    async () => (await toasts(gadget)).find((t) => t.includes('CTI')));
+  // The sentence is French; the code and the constant are the server's, as it sent them.
+  assert.match(refused, /^Impossible de passer à l’état Prêt : ce n’est pas permis dans l’état actuel \(erreur CTI \d+, CF_[A-Z_]+\)\.$/);
+  assert.equal(await gadget.getByRole('alert').filter({ hasText: refused }).count(), 1);
+  assert.equal(await h.simState(), 'LOGOUT');
+  await noEnglish(gadget);
+  assert.doesNotMatch(await gadget.locator('main').innerText(), /Could not|not allowed/);
+  await shot(page, 'fr-5-refused-cti');
+  await h.sim.admin('notify_delay_ms=0');
+  await h.expectState(gadget, 'Déconnecté', 'LOGOUT');
+  // Signed in again (as the other desktop would), for what follows.
+  const login = await h.rest('PUT', `User/${AGENT.id}`, `<User><state>LOGIN</state><extension>${AGENT.extension}</extension></User>`);
+  assert.equal(login.status, 202, await login.text());
+  await h.expectState(gadget, 'Non prêt', 'NOT_READY');
+
   // Out of service (the browser logs the 503 answers): the banner in French too.
   await h.sim.admin('out_of_service=true');
   const banner = gadget.getByTestId('gadget-banner');
   await until('the French out-of-service banner',
     async () => /^Finesse est hors service\b/.test(await banner.textContent({ timeout: 1000 }).catch(() => '')));
-  await shot(page, 'fr-5-out-of-service');
+  await shot(page, 'fr-6-out-of-service');
+
+  // Ready while out of service: refused with a 503; the toast (an alert) says so in French.
+  assert.equal(await h.simState(), 'NOT_READY');
+  await gadget.getByRole('button', { name: 'Prêt', exact: true }).click();
+  const unavailable = await until('the French 503 toast',
+    async () => (await toasts(gadget)).find((t) => t.includes('hors service')));
+  assert.equal(unavailable,
+    'Impossible de passer à l’état Prêt : le serveur Finesse est hors service ; réessayez dans quelques secondes.');
+  assert.equal(await gadget.getByRole('alert').filter({ hasText: unavailable }).count(), 1);
+  assert.equal(await h.simState(), 'NOT_READY');
+  await noEnglish(gadget);
+  assert.doesNotMatch(await gadget.locator('main').innerText(), /Could not|the Finesse server/);
+  await shot(page, 'fr-7-refused-503');
   await h.sim.admin('out_of_service=false');
   await until('the banner to go', async () => (await banner.count()) === 0, 30000);
   await page.close();
