@@ -69,8 +69,9 @@ done
 # still built as its own module; wasm + JS + CSS, gzip -9). Issue 6 asks for 120 KB and the
 # product goal is under 80 KB; the set measures more (see ARCHITECTURE.md "Size"), so this
 # budget is a ratchet: it fails the build when the set grows past today's size plus a little, and
-# comes down as the size work lands.
-budget=334528
+# comes down as the size work lands. The queue statistics gadget added 25,972 bytes (wasm 25,552,
+# JS glue 48, its style.css 372; measured with and without it in the shared module).
+budget=360500
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do

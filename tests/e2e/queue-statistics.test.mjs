@@ -160,6 +160,10 @@ test('queue statistics under call load: equal to the simulator, a queue added li
 
     // Thresholds for Overflow: 2 calls waiting, 5 s for the oldest call.
     await gadget.getByText('Thresholds', { exact: true }).click();
+    // Not a limit: refused with a sentence, nothing saved.
+    await gadget.getByLabel('Overflow: calls waiting threshold').fill('0');
+    await gadget.getByRole('button', { name: 'Save thresholds' }).click();
+    await gadget.getByText('A threshold must be a whole number from 1 to 86400.').waitFor({ timeout: 5000 });
     await gadget.getByLabel('Overflow: calls waiting threshold').fill('2');
     await gadget.getByLabel('Overflow: oldest call threshold (seconds)').fill('5');
     await gadget.getByRole('button', { name: 'Save thresholds' }).click();
@@ -181,6 +185,7 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     const colour = await overflowRow.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
     assert.equal(colour, 'rgb(253, 236, 234)', 'the row is coloured');
     await expectSimulatorStatistics(sim, gadget);
+    await gadget.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(ARTIFACTS, 'queue-statistics-2-thresholds.png'), fullPage: true });
     // The sparkline has drawn the waiting calls.
     const spark = overflowRow.getByRole('img');

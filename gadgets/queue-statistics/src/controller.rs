@@ -286,6 +286,12 @@ impl Controller {
         }
     }
 
+    /// A threshold field holds no valid limit: nothing is saved, the user is told why.
+    pub fn threshold_input_refused(&mut self) {
+        let text = self.locale.t("A threshold must be a whole number from 1 to 86400.");
+        self.notice = Some((BannerKind::Error, text));
+    }
+
     /// Applies thresholds the user typed: in the table at once, and saved in the `thresholds`
     /// preference in a container.
     pub fn set_thresholds(&mut self, thresholds: Thresholds) {

@@ -14,23 +14,19 @@ pub mod controller;
 
 use std::rc::Rc;
 
-use call_control::env;
+use call_control::{Setup, env, query};
 use finesse_hub::gadgets::{self, Prefs};
 use finesse_model::{QueueId, UserId};
 use finesse_rest::{Auth, Fetch};
 use finesse_session::queues::{Column, HISTORY_MS, Limits, QueueRow, QueueTable, Thresholds};
 use finesse_ui::{
-    Banner, BannerKind, Locale, SignIn, Sparkline, Table, TableProps, ThresholdAlerts,
+    Banner, BannerKind, Locale, SignIn, SparklineProps, Table, TableProps, sparkline,
+    threshold_alerts,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use controller::{Phase as Load, Shared};
-
-fn query(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
-}
 
 /// What the gadget is doing.
 enum Phase {
@@ -44,41 +40,25 @@ enum Phase {
     Failed(String),
 }
 
-/// In a container: the user, credential, server, locale and thresholds from the prefs.
+/// In a container: the user, credential, server and locale as every gadget reads them
+/// (call-control's `container_setup`), and this gadget's `thresholds` pref.
 fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
-    let Ok(prefs) = Prefs::new() else {
-        return Phase::Failed("The container gave this gadget no preferences.".to_owned());
-    };
-    let id = prefs.get_string("id");
-    if !env::valid_user_id(&id) {
-        return Phase::Failed("The container did not say which agent is signed in.".to_owned());
+    match call_control::container_setup() {
+        Ok(Setup { user, auth, rest, locale }) => {
+            let _ = gadgets::window::set_title(&locale.t("Queue Statistics"));
+            let thresholds = Prefs::new().map(|p| p.get_string("thresholds")).unwrap_or_default();
+            Phase::Running(controller::start(
+                user,
+                auth,
+                rest,
+                locale,
+                Some(hub),
+                &thresholds,
+                render,
+            ))
+        }
+        Err(why) => Phase::Failed(why),
     }
-    // As call-control: Cisco's desktop leaves the credential in sessionStorage.
-    let mut authorization = prefs.get_string("authorization");
-    if authorization.is_empty() {
-        authorization = web_sys::window()
-            .and_then(|w| w.session_storage().ok().flatten())
-            .and_then(|s| s.get_item("userFinesseAuth").ok().flatten())
-            .unwrap_or_default();
-    }
-    let Some(auth) = env::auth_from_prefs(&id, &authorization, &prefs.get_string("authMode"))
-    else {
-        return Phase::Failed("The container gave this gadget no credential.".to_owned());
-    };
-    let origin = gadgets::server_origin(
-        &prefs.get_string("scheme"),
-        &prefs.get_string("host"),
-        &prefs.get_string("hostPort"),
-    );
-    let rest = match origin {
-        Ok(origin) => Fetch::new(origin.unwrap_or_default()),
-        Err(e) => return Phase::Failed(e),
-    };
-    let locale = Locale::from_tag(&prefs.get_string("locale"));
-    let _ = gadgets::window::set_title(&locale.t("Queue Statistics"));
-    let thresholds = prefs.get_string("thresholds");
-    let user = UserId::from(id);
-    Phase::Running(controller::start(user, auth, rest, locale, Some(hub), &thresholds, render))
 }
 
 /// Standalone: a controller with the credentials typed into the sign-in form, against the
@@ -137,21 +117,7 @@ pub fn app() -> Html {
             let locale = Locale::from_tag(&query("locale").unwrap_or_default());
             html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
         }
-        Phase::Running(shared) => html! { <Running shared={shared.clone()} /> },
-    }
-}
-
-/// Properties of [`Running`].
-#[derive(Properties, Clone)]
-pub struct RunningProps {
-    /// The controller.
-    pub shared: Shared,
-}
-
-impl PartialEq for RunningProps {
-    fn eq(&self, _other: &Self) -> bool {
-        // The controller changes in place: always re-render with the parent.
-        false
+        Phase::Running(shared) => running(shared),
     }
 }
 
@@ -160,10 +126,9 @@ pub fn row_texts(row: &QueueRow, locale: Locale) -> Vec<String> {
     Column::ALL.iter().map(|c| row.text(*c).unwrap_or_else(|| locale.t("N/A"))).collect()
 }
 
-/// The table of queues, the alerts and the thresholds form.
-#[function_component(Running)]
-pub fn running(props: &RunningProps) -> Html {
-    let shared = &props.shared;
+/// The table of queues, the alerts and the thresholds form (a view of the controller: the
+/// root component re-renders after every change).
+fn running(shared: &Shared) -> Html {
     let c = shared.borrow();
     let l = c.locale;
     let now = controller::now();
@@ -216,11 +181,15 @@ pub fn running(props: &RunningProps) -> Html {
             l.t("Last 30 minutes"),
             rows.iter()
                 .map(|r| {
-                    html! {
-                        <Sparkline samples={r.history.samples().collect::<Vec<_>>()}
-                            start={now - HISTORY_MS} end={now} label={history_label.clone()}
-                            locale={l} />
-                    }
+                    sparkline(&SparklineProps {
+                        samples: r.history.samples().collect(),
+                        start: now - HISTORY_MS,
+                        end: now,
+                        label: history_label.clone(),
+                        locale: l,
+                        width: 96,
+                        height: 20,
+                    })
                 })
                 .collect(),
         )),
@@ -239,9 +208,19 @@ pub fn running(props: &RunningProps) -> Html {
         .iter()
         .map(|r| (r.id.clone(), r.name.clone(), c.table.thresholds().limits(&r.id)))
         .collect();
-    let on_save = {
-        let shared = shared.clone();
-        Callback::from(move |t: Thresholds| controller::update(&shared, |c| c.set_thresholds(t)))
+    let form = ThresholdsForm {
+        queues,
+        thresholds: c.table.thresholds().clone(),
+        locale: l,
+        on_save: {
+            let shared = shared.clone();
+            Callback::from(move |t: Option<Thresholds>| {
+                controller::update(&shared, |c| match t {
+                    Some(t) => c.set_thresholds(t),
+                    None => c.threshold_input_refused(),
+                });
+            })
+        },
     };
     html! {
         <main class="queue-statistics" lang={l.lang()}>
@@ -256,27 +235,27 @@ pub fn running(props: &RunningProps) -> Html {
                     <p class="no-queues">{ l.t("You are assigned to no queue.") }</p>
                 }
                 <Table ..table />
-                <ThresholdAlerts alerts={c.alerts.clone()} locale={l} />
+                { threshold_alerts(&c.alerts, l) }
                 if let Some((kind, text)) = c.notice.clone() {
                     <Banner {kind} {text} testid={Some("thresholds-notice".to_owned())} />
                 }
-                <ThresholdsForm {queues} thresholds={c.table.thresholds().clone()} locale={l} {on_save} />
+                { thresholds_form(&form) }
             }
         </main>
     }
 }
 
-/// Props of [`ThresholdsForm`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct ThresholdsFormProps {
+/// What [`thresholds_form`] shows.
+#[derive(Clone)]
+pub struct ThresholdsForm {
     /// The queues: id, name, current limits.
     pub queues: Vec<(QueueId, String, Limits)>,
     /// The thresholds now (kept for queues not listed, and the default).
     pub thresholds: Thresholds,
     /// The language.
     pub locale: Locale,
-    /// Called with the new thresholds.
-    pub on_save: Callback<Thresholds>,
+    /// Called with the new thresholds, or `None` when a field holds no valid limit.
+    pub on_save: Callback<Option<Thresholds>>,
 }
 
 /// A limit typed in a field: empty is none; otherwise a whole number from 1 to 86400.
@@ -290,16 +269,13 @@ fn parse_limit(text: &str) -> Result<Option<u64>, ()> {
 
 /// Per queue, two number fields (calls waiting, oldest call in seconds) in a disclosure; saved
 /// with a button. Each field is named after its queue for screen readers.
-#[function_component(ThresholdsForm)]
-pub fn thresholds_form(props: &ThresholdsFormProps) -> Html {
+pub fn thresholds_form(props: &ThresholdsForm) -> Html {
     let l = props.locale;
-    let error = use_state(|| false);
-    let form = use_node_ref();
     let onsubmit = {
-        let (props, error, form) = (props.clone(), error.clone(), form.clone());
+        let props = props.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(form) = form.cast::<web_sys::HtmlFormElement>() else { return };
+            let Some(form) = e.target_dyn_into::<web_sys::HtmlFormElement>() else { return };
             let value = |name: &str| {
                 form.query_selector(&format!("input[name=\"{name}\"]"))
                     .ok()
@@ -313,20 +289,19 @@ pub fn thresholds_form(props: &ThresholdsFormProps) -> Html {
                 let calls = parse_limit(&value(&format!("calls-{i}")));
                 let oldest = parse_limit(&value(&format!("oldest-{i}")));
                 let (Ok(calls), Ok(oldest_s)) = (calls, oldest) else {
-                    error.set(true);
+                    props.on_save.emit(None);
                     return;
                 };
                 thresholds.set(id, Limits { calls, oldest_s });
             }
-            error.set(false);
-            props.on_save.emit(thresholds);
+            props.on_save.emit(Some(thresholds));
         })
     };
     let text = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
     html! {
         <details class="thresholds">
             <summary>{ l.t("Thresholds") }</summary>
-            <form ref={form} {onsubmit} aria-label={l.t("Thresholds")} novalidate=true>
+            <form {onsubmit} aria-label={l.t("Thresholds")} novalidate=true>
                 { for props.queues.iter().enumerate().map(|(i, (id, name, limits))| {
                     let calls_label = l.tr("{queue}: calls waiting threshold").replace("{queue}", name);
                     let oldest_label = l.tr("{queue}: oldest call threshold (seconds)").replace("{queue}", name);
@@ -348,9 +323,6 @@ pub fn thresholds_form(props: &ThresholdsFormProps) -> Html {
                         </fieldset>
                     }
                 }) }
-                if *error {
-                    <p class="field-error" role="alert">{ l.t("A threshold must be a whole number from 1 to 86400.") }</p>
-                }
                 <div class="form-buttons">
                     <button type="submit">{ l.t("Save thresholds") }</button>
                 </div>

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::i18n::Locale;
 
-/// Props of [`Sparkline`].
-#[derive(Properties, PartialEq, Clone, Debug)]
+/// What [`sparkline`] draws.
+#[derive(PartialEq, Clone, Debug)]
 pub struct SparklineProps {
     /// The samples, oldest first: (time in ms, value).
     pub samples: Vec<(i64, u64)>,
@@ -17,13 +17,10 @@ pub struct SparklineProps {
     /// What is drawn, e.g. "Calls waiting, last 30 minutes" (already translated).
     pub label: String,
     /// The language of the summary.
-    #[prop_or_default]
     pub locale: Locale,
     /// Width in pixels.
-    #[prop_or(96)]
     pub width: u32,
     /// Height in pixels.
-    #[prop_or(20)]
     pub height: u32,
 }
 
@@ -64,9 +61,10 @@ pub fn sparkline_summary(samples: &[(i64, u64)], label: &str, locale: Locale) ->
     }
 }
 
-/// An SVG sparkline (`role="img"`, its summary as the accessible name and `<title>`).
-#[component]
-pub fn Sparkline(props: &SparklineProps) -> Html {
+/// An SVG sparkline (`role="img"`, its summary as the accessible name and `<title>`). A view
+/// function rather than a component: a table draws one per row, and each component type costs
+/// code in every gadget's wasm.
+pub fn sparkline(props: &SparklineProps) -> Html {
     let summary = sparkline_summary(&props.samples, &props.label, props.locale);
     let points =
         sparkline_points(&props.samples, props.start, props.end, props.width, props.height);

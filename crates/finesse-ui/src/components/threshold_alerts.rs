@@ -6,16 +6,6 @@ use yew::prelude::*;
 
 use crate::i18n::Locale;
 
-/// Props of [`ThresholdAlerts`].
-#[derive(Properties, PartialEq, Clone, Debug)]
-pub struct ThresholdAlertsProps {
-    /// The alerts to show, oldest first, each with a stable id.
-    pub alerts: Vec<(u64, Alert)>,
-    /// The language of the texts.
-    #[prop_or_default]
-    pub locale: Locale,
-}
-
 /// The sentence for an alert.
 pub fn alert_text(alert: &Alert, locale: Locale) -> String {
     match alert {
@@ -32,14 +22,14 @@ pub fn alert_text(alert: &Alert, locale: Locale) -> String {
     }
 }
 
-/// A polite live region (`role="status"`) listing the alerts as text.
-#[component]
-pub fn ThresholdAlerts(props: &ThresholdAlertsProps) -> Html {
-    let l = props.locale;
+/// A polite live region (`role="status"`) listing `alerts` (oldest first, each with a stable
+/// id) as text. Render it even without alerts, so the first one is announced.
+pub fn threshold_alerts(alerts: &[(u64, Alert)], locale: Locale) -> Html {
+    let l = locale;
     html! {
         <div class="threshold-alerts" role="status" aria-live="polite"
             aria-label={l.t("Threshold alerts")}>
-            { for props.alerts.iter().map(|(id, alert)| html! {
+            { for alerts.iter().map(|(id, alert)| html! {
                 <p key={id.to_string()} class="threshold-alert">{ alert_text(alert, l) }</p>
             }) }
         </div>

@@ -2,15 +2,30 @@
 //! table's row classes, last column of markup and totals row.
 
 use finesse_session::queues::Alert;
-use yew::{Callback, Html, html};
+use yew::{Callback, Html, Properties, component, html};
 
-use super::{IMG, SCRIPT, dom_of, render};
+use super::{IMG, SCRIPT, render};
 use crate::{
-    Column, Locale, Sparkline, SparklineProps, Table, TableProps, ThresholdAlerts,
-    ThresholdAlertsProps, alert_text, sparkline_points,
+    Column, Locale, SparklineProps, Table, TableProps, alert_text, sparkline, sparkline_points,
+    threshold_alerts,
 };
 
-fn sparkline(samples: Vec<(i64, u64)>, locale: Locale) -> SparklineProps {
+/// Markup from a view function, as a component the renderer takes.
+#[derive(Properties, PartialEq)]
+struct ShowProps {
+    html: Html,
+}
+
+#[component]
+fn Show(props: &ShowProps) -> Html {
+    props.html.clone()
+}
+
+async fn show(html: Html) -> String {
+    render::<Show>(ShowProps { html }).await
+}
+
+fn props(samples: Vec<(i64, u64)>, locale: Locale) -> SparklineProps {
     SparklineProps {
         samples,
         start: 0,
@@ -24,7 +39,9 @@ fn sparkline(samples: Vec<(i64, u64)>, locale: Locale) -> SparklineProps {
 
 #[tokio::test]
 async fn a_sparkline_is_an_image_named_by_its_summary() {
-    let dom = dom_of::<Sparkline>(sparkline(vec![(0, 0), (50, 5), (100, 3)], Locale::En)).await;
+    let dom = super::dom::parse(
+        &show(sparkline(&props(vec![(0, 0), (50, 5), (100, 3)], Locale::En))).await,
+    );
     let img = &dom.by_role("img")[0];
     let summary = "Calls waiting, last 30 minutes: lowest 0, highest 5, now 3";
     assert_eq!(img.attr("aria-label"), Some(summary));
@@ -34,7 +51,7 @@ async fn a_sparkline_is_an_image_named_by_its_summary() {
     let line = img.all().into_iter().find(|e| e.tag == "polyline").expect("a line");
     assert_eq!(line.attr("points"), Some("0.0,11.0 50.0,1.0 100.0,5.0"));
 
-    let dom = dom_of::<Sparkline>(sparkline(Vec::new(), Locale::Fr)).await;
+    let dom = super::dom::parse(&show(sparkline(&props(Vec::new(), Locale::Fr))).await);
     let img = &dom.by_role("img")[0];
     assert_eq!(
         img.attr("aria-label"),
@@ -60,8 +77,7 @@ async fn threshold_alerts_are_text_in_a_live_region() {
         (1, Alert::Calls { queue: SCRIPT.into(), value: 4, limit: 3 }),
         (2, Alert::Oldest { queue: IMG.into(), waited: "1:30".into(), limit: "1:00".into() }),
     ];
-    let props = ThresholdAlertsProps { alerts: alerts.clone(), locale: Locale::En };
-    let html = render::<ThresholdAlerts>(props).await;
+    let html = show(threshold_alerts(&alerts, Locale::En)).await;
     assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
     let dom = super::dom::parse(&html);
     let region = dom.get("status", "Threshold alerts");
@@ -76,8 +92,7 @@ async fn threshold_alerts_are_text_in_a_live_region() {
         ]
     );
     // The region is there before any alert, so the first one is announced.
-    let empty = ThresholdAlertsProps { alerts: Vec::new(), locale: Locale::Fr };
-    let dom = dom_of::<ThresholdAlerts>(empty).await;
+    let dom = super::dom::parse(&show(threshold_alerts(&[], Locale::Fr)).await);
     assert!(dom.exists("status", "Alertes de seuil"));
     assert_eq!(
         alert_text(&alerts[0].1, Locale::Fr),
