@@ -23,13 +23,14 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** The demo scenario with its call load, plus an "Overflow" queue nobody serves yet. */
-async function demoWithOverflow() {
+async function demoWithOverflow(replace = []) {
   return scenario({
     quiet: false,
     replace: [
       ['[[queue]]\nid = "5003"', '[[queue]]\nid = "5004"\nname = "Overflow"\ndnis = "8004"\ncalls_per_minute = 0.0\n\n[[queue]]\nid = "5003"'],
       // Callers wait long enough for a threshold on the oldest call to be reached.
       ['patience_ms = [15000, 90000]', 'patience_ms = [120000, 180000]'],
+      ...replace,
     ],
   });
 }
@@ -202,9 +203,12 @@ test('queue statistics under call load: equal to the simulator, a queue added li
   }
 });
 
-test('in French: headings, not available and totals through finesse-ui i18n', { timeout: 60000 }, async () => {
+const XSS = '<img src=x onerror=top.__qx=1>Billing';
+
+test('in French: headings, not available and totals through finesse-ui i18n; a queue name is text', { timeout: 60000 }, async () => {
+  const billing = ['[[queue]]\nid = "5003"\nname = "Billing"', `[[queue]]\nid = "5003"\nname = "${XSS}"`];
   const sim = await startSim({
-    args: ['--scenario', await demoWithOverflow(), '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
+    args: ['--scenario', await demoWithOverflow([billing]), '--static', `/3rdpartygadget/files=${path.join(ROOT, 'dist')}`],
   });
   try {
     const { signIn, admin } = agentHelpers(sim);
@@ -222,6 +226,10 @@ test('in French: headings, not available and totals through finesse-ui i18n', { 
     await until('Overflow with N/D', async () => (await shownRows(gadget)).some((r) => r.name === 'Overflow' && r.cells[2] === 'N/D'));
     assert.equal(await gadget.locator('table.data-table tfoot th').textContent(), 'Totaux');
     assert.ok(await gadget.getByText('Seuils', { exact: true }).isVisible());
+    // The queue's name from the server is shown as text, never run as markup.
+    assert.ok((await shownRows(gadget)).some((r) => r.name === XSS));
+    assert.equal(await gadget.locator('main img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__qx), undefined);
     assert.deepEqual(errors, []);
   } finally {
     await sim.stop();
