@@ -117,7 +117,8 @@ test('explains an HTTP error with the server\'s ApiErrors', async () => {
   await signIn(page, '404404');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
-  assert.match(await banner.textContent(), /Could not load your agent: not found: User Not Found: UNKNOWN_USER \(404404\) \(HTTP 404\)/);
+  // The server's error type, data and constant, verbatim, in the session's sentence.
+  assert.match(await banner.textContent(), /Could not load your agent: Finesse refused it \(User Not Found\) \(CTI error 404404, UNKNOWN_USER\)\./);
   await page.screenshot({ path: path.join(ARTIFACTS, 'call-control-404.png') });
   await page.close();
 });
@@ -127,6 +128,6 @@ test('reports malformed XML instead of showing stale or empty data', async () =>
   await signIn(page, '500500');
   const banner = page.getByRole('alert');
   await banner.waitFor({ timeout: 15000 });
-  assert.match(await banner.textContent(), /Could not load your agent: the Finesse server sent an unreadable answer: .*malformed XML/);
+  assert.match(await banner.textContent(), /Could not load your agent: the Finesse server sent an unreadable answer \(malformed XML: .*\)\./);
   await page.close();
 });

@@ -72,6 +72,11 @@ impl Failure {
                 Text::new("the Finesse server is out of service; try again in a few seconds")
             }
             (_, Some(e)) => explain(e),
+            // What the decoder said, as it said it.
+            (_, None) if matches!(error, RestError::Decode(_)) => {
+                Text::new("the Finesse server sent an unreadable answer ({error})")
+                    .with("error", decode_detail(error))
+            }
             (_, None) if status == Some(404) => Text::new("the call no longer exists"),
             (_, None) => match status {
                 Some(s) => Text::new("the Finesse server refused it (HTTP {status})")
@@ -126,6 +131,14 @@ impl Failure {
             cti_code,
             cti_constant,
         }
+    }
+}
+
+/// The decoder's words of a [`RestError::Decode`].
+fn decode_detail(error: &RestError) -> String {
+    match error {
+        RestError::Decode(e) => e.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -288,6 +301,13 @@ mod tests {
             &finesse_rest::error_of(500, "<html/>"),
         );
         assert!(f.message.ends_with("(HTTP 500)."), "{}", f.message);
+        let unreadable = decode::<finesse_model::User>("<User><").unwrap_err();
+        let f = Failure::from_rest(None, &RestError::Decode(unreadable));
+        assert!(
+            f.message.starts_with("The Finesse server sent an unreadable answer ("),
+            "{}",
+            f.message
+        );
     }
 
     #[test]

@@ -142,6 +142,7 @@ pub const MESSAGES: &[&str] = &[
     "the call no longer exists",
     "the Finesse server refused it (HTTP {status})",
     "the Finesse server sent an unreadable answer",
+    "the Finesse server sent an unreadable answer ({error})",
     "the phone system refused it",
     "the Finesse server accepted it but did not confirm it within {seconds} s (the screen shows the server's state)",
     "the Finesse server did not answer within {seconds} s",

@@ -542,6 +542,10 @@ pub const FRENCH: &[(&str, &str)] = &[
         "the Finesse server sent an unreadable answer",
         "le serveur Finesse a envoyé une réponse illisible",
     ),
+    (
+        "the Finesse server sent an unreadable answer ({error})",
+        "le serveur Finesse a envoyé une réponse illisible ({error})",
+    ),
     ("the agent is signed out", "l’agent est déconnecté"),
     ("the answer was not understood", "la réponse n’a pas été comprise"),
     ("the call no longer exists", "l’appel n’existe plus"),
