@@ -17,9 +17,7 @@ fn main() {
         .and_then(|root| root.get_attribute("data-gadget"))
         .or_else(|| {
             let search = window.location().search().ok()?;
-            web_sys::UrlSearchParams::new_with_str(&search)
-                .ok()?
-                .get("gadget")
+            web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("gadget")
         })
         .unwrap_or_default();
     match named.as_str() {
