@@ -347,10 +347,19 @@ impl Roster {
     /// sorted by `sort` (ties by name, then login id, so the order is stable). Time in state
     /// ascending is the shortest first.
     pub fn rows(&self, sort: Sort, filter: &str) -> Vec<&Member> {
+        self.row_indices(sort, filter).into_iter().map(|i| &self.members[i]).collect()
+    }
+
+    /// [`Self::rows`] as indices into [`Self::members`] (valid until the roster changes): what
+    /// a virtualised table keeps, so only the rows in view are ever read.
+    pub fn row_indices(&self, sort: Sort, filter: &str) -> Vec<usize> {
         let filter = filter.trim().to_lowercase();
-        let mut rows: Vec<&Member> =
-            self.members.iter().filter(|m| filter.is_empty() || matches(m, &filter)).collect();
-        rows.sort_by(|a, b| {
+        let members = &self.members;
+        let mut rows: Vec<usize> = (0..members.len())
+            .filter(|&i| filter.is_empty() || matches(&members[i], &filter))
+            .collect();
+        rows.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&members[a], &members[b]);
             let primary = match sort.column {
                 Column::Name => Ordering::Equal,
                 Column::State => a.state_label().cmp(b.state_label()),
@@ -363,6 +372,7 @@ impl Roster {
                     .map(MediaState::as_str)
                     .cmp(&b.media_state.as_ref().map(MediaState::as_str)),
             };
+            // Login ids are unique: the order is total, so an unstable sort is deterministic.
             let order = primary.then_with(|| a.key.cmp(&b.key)).then_with(|| a.id.cmp(&b.id));
             if sort.ascending { order } else { order.reverse() }
         });

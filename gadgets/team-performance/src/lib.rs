@@ -166,17 +166,8 @@ pub fn running(props: &RunningProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    {
-        let (team, first) = (team.clone(), teams.first().map(|(id, _)| id.clone()));
-        use_effect(move || {
-            let unchosen = team.borrow().chosen.is_none();
-            if unchosen && first.is_some() {
-                team::choose(&team, first);
-            }
-            team.borrow_mut().rendered();
-            let _ = gadgets::window::adjust_height(None);
-        });
-    }
+    let started = team::perf_now();
+    let last_layout = use_mut_ref(|| None::<[usize; 6]>);
     let c = shared.borrow();
     let t = team.borrow();
     let locale = c.locale;
@@ -238,14 +229,16 @@ pub fn running(props: &RunningProps) -> Html {
             });
         })
     };
-    let rows: Vec<_> = t.roster.rows(t.sort, &t.filter).into_iter().cloned().collect();
-    let ids: Rc<Vec<String>> = Rc::new(rows.iter().map(|m| m.id.clone()).collect());
-    let rows = Rc::new(rows);
+    // Indices into the roster, sorted and filtered: a row is read only when it is in view.
+    let rows = Rc::new(t.roster.row_indices(t.sort, &t.filter));
     let selected = t.selected.clone();
     let render_row = {
         let (rows, team, selected) = (rows.clone(), team.clone(), selected.clone());
         Callback::from(move |i: usize| {
-            let Some(m) = rows.get(i) else { return Html::default() };
+            let t = team.borrow();
+            let Some(m) = rows.get(i).and_then(|&i| t.roster.members().get(i)) else {
+                return Html::default();
+            };
             let pressed = selected.as_deref() == Some(m.id.as_str());
             let select = {
                 let (team, id) = (team.clone(), m.id.clone());
@@ -279,8 +272,14 @@ pub fn running(props: &RunningProps) -> Html {
         })
     };
     let row_key = {
-        let ids = ids.clone();
-        Callback::from(move |i: usize| ids.get(i).cloned().unwrap_or_default())
+        let (rows, team) = (rows.clone(), team.clone());
+        Callback::from(move |i: usize| {
+            let t = team.borrow();
+            rows.get(i)
+                .and_then(|&i| t.roster.members().get(i))
+                .map(|m| m.id.clone())
+                .unwrap_or_default()
+        })
     };
     let (counts, other) = t.roster.counts();
     let chosen = t.chosen.clone();
@@ -327,6 +326,30 @@ pub fn running(props: &RunningProps) -> Html {
             }
         }
     };
+    // What changes the document's height (the roster's box is fixed): the container is asked
+    // to resize the frame only when it changed, not on every one of hundreds of renders.
+    let layout = [
+        sup_calls.len(),
+        usize::from(selected_member.is_some()),
+        usize::from(banner.is_some()),
+        usize::from(t.loading),
+        teams.len(),
+        c.toasts.len(),
+    ];
+    {
+        let (team, first) = (team.clone(), teams.first().map(|(id, _)| id.clone()));
+        use_effect(move || {
+            let unchosen = team.borrow().chosen.is_none();
+            if unchosen && first.is_some() {
+                team::choose(&team, first);
+            }
+            team.borrow_mut().rendered(team::perf_now() - started);
+            if last_layout.borrow().as_ref() != Some(&layout) {
+                *last_layout.borrow_mut() = Some(layout);
+                let _ = gadgets::window::adjust_height(None);
+            }
+        });
+    }
     html! {
         <main class="team-performance" lang={locale.lang()}>
             <h1 class="visually-hidden">{ l.t("Team Performance") }</h1>

@@ -73,10 +73,15 @@ pub struct TeamState {
     generation: u64,
     poll: Option<Interval>,
     frame_pending: bool,
+    /// Changes since the last render, waiting for the frame's callback.
+    dirty: bool,
+    /// A frame's callback rendered and the frame is not painted yet (probe only).
+    in_frame: bool,
     render: Rc<dyn Fn()>,
     me: Weak<RefCell<Self>>,
-    /// Set by a benchmark page (`window.__teamPerformanceProbe`): arrival times of updates not
-    /// yet painted.
+    /// Set by a benchmark page (`window.__teamPerformanceProbe`, an array): for every update of
+    /// the team node, its arrival time and the time of the first animation frame after the render
+    /// that applied it are pushed (pairs, `perf_now`); `wasmBytes` gets the module's memory size.
     probe: Option<js_sys::Array>,
     unpainted: Vec<f64>,
     _pagehide: Option<Closure<dyn FnMut()>>,
@@ -97,8 +102,10 @@ fn random_id() -> String {
     RequestId::from_random(bytes).as_str().to_owned()
 }
 
-fn perf_now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+/// High-resolution time on the page's time line, comparable across the frames of a page
+/// (`performance.timeOrigin + performance.now()`).
+pub fn perf_now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.time_origin() + p.now())
 }
 
 /// Starts the team half; `render` re-renders the gadget.
@@ -123,6 +130,8 @@ pub fn start(rest: Fetch, auth: Auth, hub: Option<GadgetHub>, render: Rc<dyn Fn(
         generation: 0,
         poll: None,
         frame_pending: false,
+        dirty: false,
+        in_frame: false,
         render,
         me: Weak::new(),
         probe,
@@ -180,50 +189,110 @@ impl TeamState {
         }
     }
 
-    /// Called after the DOM was updated: notes the render for the probe.
-    pub fn rendered(&mut self) {
-        if self.probe.is_none() || self.unpainted.is_empty() {
+    /// Called after the DOM was updated (the render took `render_ms`): notes it for the probe.
+    pub fn rendered(&mut self, render_ms: f64) {
+        let Some(probe) = &self.probe else { return };
+        if let Ok(renders) = js_sys::Reflect::get(probe, &"renders".into())
+            && let Ok(renders) = renders.dyn_into::<js_sys::Array>()
+        {
+            renders.push(&render_ms.into());
+        }
+        if self.unpainted.is_empty() {
             return;
         }
-        // The next animation frame comes after this render is painted.
         let arrived = std::mem::take(&mut self.unpainted);
-        let probe = self.probe.clone();
-        let callback = Closure::once_into_js(move || {
+        // Two stamps per update: the next animation frame after this render (`probe`, pairs
+        // of arrival and frame), and the first task after the paint that shows it
+        // (`probe.postPaint`, pairs of arrival and that time). A render inside a frame's
+        // callback is painted in that frame, so its post-paint task is queued now; any other
+        // render is painted in the next frame, so it is queued from that frame's callback.
+        let (probe, window) = (self.probe.clone(), web_sys::window());
+        let Some(window) = window else { return };
+        let next_frame = {
+            let (probe, arrived) = (probe.clone(), arrived.clone());
+            Closure::once_into_js(move || {
+                let frame = perf_now();
+                if let Some(probe) = probe {
+                    for at in arrived {
+                        probe.push(&at.into());
+                        probe.push(&frame.into());
+                    }
+                    let memory = wasm_bindgen::memory();
+                    if let Ok(buffer) = js_sys::Reflect::get(&memory, &"buffer".into())
+                        && let Ok(bytes) = js_sys::Reflect::get(&buffer, &"byteLength".into())
+                    {
+                        let _ = js_sys::Reflect::set(&probe, &"wasmBytes".into(), &bytes);
+                    }
+                }
+            })
+        };
+        let _ = window.request_animation_frame(next_frame.unchecked_ref());
+        let post_paint = Closure::once_into_js(move || {
             let painted = perf_now();
-            if let Some(probe) = probe {
+            let list = probe
+                .and_then(|p| js_sys::Reflect::get(&p, &"postPaint".into()).ok())
+                .and_then(|l| l.dyn_into::<js_sys::Array>().ok());
+            if let Some(list) = list {
                 for at in arrived {
-                    probe.push(&(painted - at).into());
+                    list.push(&at.into());
+                    list.push(&painted.into());
                 }
             }
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.request_animation_frame(callback.unchecked_ref());
+        if self.in_frame {
+            let _ = window.set_timeout_with_callback(post_paint.unchecked_ref());
+        } else {
+            let queue = Closure::once_into_js(move || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.set_timeout_with_callback(post_paint.unchecked_ref());
+                }
+            });
+            let _ = window.request_animation_frame(queue.unchecked_ref());
         }
     }
 
-    /// Asks for a render at the next animation frame (at most one per frame).
-    fn render_soon(&mut self) {
+    /// After a change of the roster: the first change since the last frame renders at once
+    /// (it is painted in the coming frame); later ones in the same frame are rendered together
+    /// at that frame's animation callback (still before its paint). So a change waits at most
+    /// one frame, and a burst costs at most two renders a frame.
+    fn changed(&mut self) -> Option<Rc<dyn Fn()>> {
         if self.frame_pending {
-            return;
+            self.dirty = true;
+            return None;
         }
         self.frame_pending = true;
+        self.dirty = false;
         let weak = self.me.clone();
         let callback = Closure::once_into_js(move || {
             if let Some(shared) = weak.upgrade() {
                 let render = {
                     let mut t = shared.borrow_mut();
                     t.frame_pending = false;
-                    Rc::clone(&t.render)
+                    let dirty = std::mem::take(&mut t.dirty);
+                    if dirty && t.probe.is_some() {
+                        // Until this frame is painted, renders are "in the frame".
+                        t.in_frame = true;
+                        let weak = Rc::downgrade(&shared);
+                        let after_paint = Closure::once_into_js(move || {
+                            if let Some(shared) = weak.upgrade() {
+                                shared.borrow_mut().in_frame = false;
+                            }
+                        });
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.set_timeout_with_callback(after_paint.unchecked_ref());
+                        }
+                    }
+                    dirty.then(|| Rc::clone(&t.render))
                 };
-                render();
+                if let Some(render) = render {
+                    render();
+                }
             }
         });
-        match web_sys::window() {
-            Some(window) => {
-                let _ = window.request_animation_frame(callback.unchecked_ref());
-            }
-            None => (self.render)(),
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(callback.unchecked_ref());
         }
+        Some(Rc::clone(&self.render))
     }
 }
 
@@ -357,19 +426,25 @@ fn on_item(shared: &SharedTeam, topic: &str, payload: &Value) {
         load(shared);
         return;
     };
-    let mut t = shared.borrow_mut();
-    if t.probe.is_some() {
-        let now = perf_now();
-        t.unpainted.push(now);
-    }
-    if t.roster.team().is_none() {
-        if t.chosen_node().as_deref() == Some(node.as_str()) {
-            t.early.push((node, update_));
+    let render = {
+        let mut t = shared.borrow_mut();
+        if t.probe.is_some() {
+            let now = perf_now();
+            t.unpainted.push(now);
         }
-        return;
-    }
-    if t.roster.apply_update(&node, &update_) {
-        t.render_soon();
+        if t.roster.team().is_none() {
+            if t.chosen_node().as_deref() == Some(node.as_str()) {
+                t.early.push((node, update_));
+            }
+            return;
+        }
+        if !t.roster.apply_update(&node, &update_) {
+            return;
+        }
+        t.changed()
+    };
+    if let Some(render) = render {
+        render();
     }
 }
 
