@@ -501,6 +501,34 @@ mod tests {
     }
 
     #[test]
+    fn wrap_up_counts_once_and_media_state_sorts() {
+        let mut r = Roster::default();
+        let with_media = |id: &str, state: &str, media: &str| {
+            format!(
+                "<User><loginId>{id}</loginId><firstName>{id}</firstName><state>{state}</state>\
+                 <mediaState>{media}</mediaState></User>"
+            )
+        };
+        r.apply_team(
+            team(
+                &[
+                    with_media("a", "WORK", "BUSY"),
+                    with_media("b", "WORK_READY", "IDLE"),
+                    with_media("c", "SOMETHING_NEW", "IDLE"),
+                ]
+                .concat(),
+            ),
+            true,
+        );
+        let (counts, other) = r.counts();
+        let work = COUNTED_STATES.iter().position(|s| *s == AgentState::Work).unwrap();
+        assert_eq!((counts[work], other), (2, 1), "WORK and WORK_READY are one count");
+        let media = ids(&r.rows(Sort { column: Column::MediaState, ascending: true }, ""));
+        assert_eq!(media, ["a", "b", "c"], "BUSY before IDLE, then by name");
+        assert_eq!(r.row_indices(Sort::default(), "").len(), 3);
+    }
+
+    #[test]
     fn time_in_state_is_on_the_server_clock() {
         let r = sample();
         let m = r.member("1").unwrap();
