@@ -271,3 +271,17 @@ test('silent monitor, barge in and drop participant, in the supervisor\'s and th
   await supContext.close();
   await agentContext.close();
 });
+
+test('standalone (no container): signed in on its own page, the roster is read again and follows the simulator', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${sim.url}/team-performance/?user=${SUPERVISOR.id}`);
+  await page.getByLabel('Password').fill(SUPERVISOR.password);
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  await page.locator('.virtual-table').waitFor({ timeout: 20000 });
+  // No notifications standalone: the team is polled; it converges to the simulator's truth.
+  await until('the standalone roster to match the simulator', () => matches(page.mainFrame(), 1), 20000);
+  await shot(page, '9-standalone');
+  assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
+  await page.close();
+});
