@@ -71,7 +71,7 @@ done
 # budget is a ratchet: it fails the build when the set grows past today's size plus a little, and
 # comes down as the size work lands. The queue statistics gadget added 25,972 bytes (wasm 25,552,
 # JS glue 48, its style.css 372; measured with and without it in the shared module).
-budget=360500
+budget=378410
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do
