@@ -5,7 +5,8 @@
 //! label, a number, a CTI constant).
 //!
 //! A placeholder whose name starts with a capital letter (`{Reason}`) capitalises the first
-//! letter of what fills it (a clause that starts the sentence).
+//! letter of what fills it (a clause that starts the sentence; ASCII letters only, which every
+//! template and its translations start with).
 //!
 //! [`MESSAGES`] lists every template the session can produce; a test holds the sources to it,
 //! and finesse-ui's tests hold its French table to it.
@@ -84,14 +85,12 @@ impl Text {
                         Arg::Text(text) => text.render(translate),
                         Arg::Verbatim(data) => data.clone(),
                     };
-                    if capitalise {
-                        let mut chars = value.chars();
-                        if let Some(first) = chars.next() {
-                            out.extend(first.to_uppercase());
-                            out.push_str(chars.as_str());
-                        }
-                    } else {
-                        out.push_str(&value);
+                    let at = out.len();
+                    out.push_str(&value);
+                    // ASCII only: Unicode case tables would cost ~7 KB of gzipped wasm, and
+                    // every text (English and French) starts with an ASCII letter (tested).
+                    if capitalise && let Some(first) = out.get_mut(at..=at) {
+                        first.make_ascii_uppercase();
                     }
                 }
                 // A placeholder nothing fills stays visible rather than vanishing.

@@ -486,7 +486,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("load your calls", "charger vos appels"),
     ("make agent {agent} Not Ready", "mettre l’agent {agent} à l’état Non prêt"),
     ("make agent {agent} Ready", "mettre l’agent {agent} à l’état Prêt"),
-    ("monitor extension {extension}", "écouter le poste {extension}"),
+    ("monitor extension {extension}", "surveiller le poste {extension}"),
     ("no call variable to set", "aucune variable d’appel à définir"),
     (
         "numbers starting with + cannot be dialed on this system",
@@ -721,6 +721,10 @@ mod tests {
             let french = Locale::Fr.tr(message);
             if finesse_session::has_words(message) {
                 assert_ne!(french, *message, "{message:?} has no French text");
+            }
+            // Text::render capitalises the first letter with ASCII upper-casing only.
+            for text in [*message, french] {
+                assert!(text.starts_with(|c: char| c.is_ascii()), "{text:?} starts with non-ASCII");
             }
         }
     }

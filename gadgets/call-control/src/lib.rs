@@ -223,10 +223,11 @@ pub fn running(props: &RunningProps) -> Html {
         let shared = shared.clone();
         Callback::from(move |to: String| {
             shared.borrow().session.check_dial_number(&to).map_err(|e| {
-                let text = locale.tr(e.as_str());
-                let mut chars = text.chars();
-                let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
-                format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+                let mut text = format!("{}.", locale.tr(e.as_str()));
+                if let Some(first) = text.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                text
             })
         })
     };
