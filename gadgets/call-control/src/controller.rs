@@ -556,6 +556,16 @@ mod tests {
             }
             // A sentence put together in English would bypass the table.
             let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            // Sentences translated where they are shown (set-up failures, connection statuses).
+            for marker in ["Err(\"", "=> \""] {
+                for (at, _) in code.match_indices(marker) {
+                    let literal = code[at + marker.len()..].split('"').next().unwrap_or_default();
+                    if literal.starts_with(|c: char| c.is_ascii_uppercase()) {
+                        assert!(KEYS.contains(&literal), "{literal:?} is shown but not in KEYS");
+                        found += 1;
+                    }
+                }
+            }
             for (at, _) in code.match_indices("format!(\"") {
                 let literal = code[at + 9..].split('"').next().unwrap_or_default();
                 assert!(
@@ -564,6 +574,6 @@ mod tests {
                 );
             }
         }
-        assert!(found >= 5, "only {found} texts found: did the scan break?");
+        assert!(found >= 15, "only {found} texts found: did the scan break?");
     }
 }
