@@ -113,7 +113,7 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     const errors = watchErrors(page);
     await signIn(page);
     const started = Date.now();
-    const gadget = await gadgetFrame(page);
+    let gadget = await gadgetFrame(page);
     const table = gadget.getByRole('table', { name: 'Queue Statistics' });
     await table.waitFor({ timeout: 20000 });
     const headers = await table.getByRole('columnheader').allTextContents();
@@ -180,7 +180,8 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     await until('one call waiting in Overflow', async () => (await overflowCalls()) === '1', 30000);
     assert.ok(!(await alerts.textContent()).includes('calls waiting'), 'one call is under the threshold of 2');
     await admin('POST', '/admin/calls?queue=5004');
-    await until('the calls-waiting alert', async () => (await alerts.textContent()).includes('Overflow: 2 calls waiting, at or above the threshold of 2.'), 30000);
+    await until('the calls-waiting alert', async () => (await alerts.textContent()).includes('Overflow: 2 calls waiting, at or above the threshold of 2.'), 30000)
+      .catch(async (e) => { throw new Error(`${e.message}: alerts ${await alerts.textContent()}; rows ${JSON.stringify(await shownRows(gadget))}; sim ${await simQueue(sim, '5004')}`); });
     await until('the oldest-call alert', async () => /Overflow: the oldest call has waited \d+:\d\d, at or above the threshold of 0:05\./.test(await alerts.textContent()), 30000);
     assert.equal(await overflowRow.getAttribute('class'), 'over-threshold');
     const colour = await overflowRow.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
@@ -193,6 +194,18 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     assert.match(await spark.getAttribute('aria-label'), /^Calls waiting, last 30 minutes: lowest [01], highest 2, now 2$/);
     const points = (await spark.locator('polyline').getAttribute('points')).split(' ');
     assert.ok(points.length >= 2, `${points}`);
+
+    // The thresholds were saved in the gadget's preferences: after signing in again (same
+    // browser profile), they still apply.
+    await signIn(page);
+    const again = await gadgetFrame(page);
+    const againRow = again.locator('table.data-table tbody tr', { hasText: 'Overflow' });
+    await until('Overflow coloured again from the saved thresholds', async () => (await againRow.count()) === 1
+      && (await againRow.getAttribute('class')) === 'over-threshold');
+    await again.getByText('Thresholds', { exact: true }).click();
+    assert.equal(await again.getByLabel('Overflow: calls waiting threshold').inputValue(), '2');
+    assert.equal(await again.getByLabel('Overflow: oldest call threshold (seconds)').inputValue(), '5');
+    gadget = again;
 
     // Taken away again: the row goes.
     await admin('POST', `/admin/queues?user=${AGENT.id}&queue=5004&assigned=false`);
