@@ -13,17 +13,16 @@
 // page), not through XMPP, so what is measured is the gadget and the container.
 //
 // The gadget, when the page defines `window.__teamPerformanceProbe`, stamps every update of the
-// team node: its arrival (the hub callback), the first animation frame requested after the render
-// that applied it ("event-to-next-rAF", the requestAnimationFrame after applying), and the first
-// task after the paint that shows it ("event-to-paint": a render in a frame's callback is painted
-// in that frame, any other in the next one; the stamp is a task queued after that frame's
-// callbacks). A render inside a frame's callback makes the next rAF one frame later than its
-// paint, so under load event-to-next-rAF overstates the wait by a frame; both are reported.
-// Also: updates applied per second, publish-to-paint (the feed's publish → that paint), the
-// longest gap between animation frames in the gadget during the feed, render times, the page's
-// JS heap (CDP) and the gadget's wasm memory; first for a baseline of 10 changes a second for
-// 10 s in the same page, then for the load. The goal: event-to-paint p99 ≤ 16 ms. The machine's
-// other load shows in the frame gaps: read them before the percentiles.
+// team node: its arrival (the hub callback); the animation frame that paints it ("event-to-paint":
+// the callback time of the frame whose callback rendered it, since Yew renders in a microtask
+// before that frame is painted, or else the next frame); and the first animation frame requested
+// after the render ("event-to-next-rAF", the literal "requestAnimationFrame after applying", one
+// frame later than the paint for a render inside a frame's callback, so under load it overstates
+// the wait by a frame). Both are reported, with updates applied per second, publish-to-paint (the
+// feed's publish → the painting frame), the longest gap between animation frames in the gadget
+// during the feed, render times, the page's JS heap (CDP) and the gadget's wasm memory; first for
+// a baseline of 10 changes a second for 10 s in the same page, then for the load. The goal:
+// event-to-paint p99 ≤ 16 ms. The machine's other load shows in the frame gaps: read them first.
 import path from 'node:path';
 import os from 'node:os';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
@@ -130,12 +129,12 @@ async function phase(name, { gadget, hub, cdp, rate, seconds, offset }) {
   const total = Math.round(rate * seconds);
   const before = await gadget.evaluate(() => window.__teamPerformanceProbe.length);
   const rendersBefore = await gadget.evaluate(() => window.__teamPerformanceProbe.renders.length);
-  const postBefore = await gadget.evaluate(() => window.__teamPerformanceProbe.postPaint.length);
+  const postBefore = await gadget.evaluate(() => window.__teamPerformanceProbe.paintFrame.length);
   const heapBefore = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
   const frames = gadget.evaluate(watchFrames, seconds * 1000);
   const { published, states } = await hub.evaluate(feed, { rate, total, agents: AGENTS, offset });
   const framesSeen = await frames;
-  await until(`${name}: every update painted`, async () => (await gadget.evaluate(() => Math.min(window.__teamPerformanceProbe.length, window.__teamPerformanceProbe.postPaint.length))) >= Math.max(before, postBefore) + 2 * total, 30000);
+  await until(`${name}: every update painted`, async () => (await gadget.evaluate(() => Math.min(window.__teamPerformanceProbe.length, window.__teamPerformanceProbe.paintFrame.length))) >= Math.max(before, postBefore) + 2 * total, 30000);
   const pairs = (flat) => {
     const out = [];
     for (let k = 0; k + 1 < flat.length; k += 2) out.push([flat[k], flat[k + 1]]);
@@ -143,7 +142,7 @@ async function phase(name, { gadget, hub, cdp, rate, seconds, offset }) {
     return out.sort((x, y) => x[0] - y[0]).slice(0, total);
   };
   const frame = pairs(await gadget.evaluate((from) => window.__teamPerformanceProbe.slice(from), before));
-  const post = pairs(await gadget.evaluate((from) => window.__teamPerformanceProbe.postPaint.slice(from), postBefore));
+  const post = pairs(await gadget.evaluate((from) => window.__teamPerformanceProbe.paintFrame.slice(from), postBefore));
   const wasmBytes = await gadget.evaluate(() => window.__teamPerformanceProbe.wasmBytes);
   const renders = await gadget.evaluate((from) => window.__teamPerformanceProbe.renders.slice(from), rendersBefore);
   const heapAfter = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'JSHeapUsedSize').value;
@@ -205,7 +204,7 @@ try {
   await page.addInitScript(() => {
     window.__teamPerformanceProbe = [];
     window.__teamPerformanceProbe.renders = [];
-    window.__teamPerformanceProbe.postPaint = [];
+    window.__teamPerformanceProbe.paintFrame = [];
   });
   const team = teamXml();
   await page.route(/\/finesse\/api\/Team\/1\?/, (route) => route.fulfill({ status: 200, contentType: 'application/xml', body: team }));

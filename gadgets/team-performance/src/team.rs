@@ -75,8 +75,8 @@ pub struct TeamState {
     frame_pending: bool,
     /// Changes since the last render, waiting for the frame's callback.
     dirty: bool,
-    /// A frame's callback rendered and the frame is not painted yet (probe only).
-    in_frame: bool,
+    /// The callback time of the frame whose callback is rendering now (probe only).
+    in_frame: Option<f64>,
     render: Rc<dyn Fn()>,
     me: Weak<RefCell<Self>>,
     /// Set by a benchmark page (`window.__teamPerformanceProbe`, an array): for every update of
@@ -131,7 +131,7 @@ pub fn start(rest: Fetch, auth: Auth, hub: Option<GadgetHub>, render: Rc<dyn Fn(
         poll: None,
         frame_pending: false,
         dirty: false,
-        in_frame: false,
+        in_frame: None,
         render,
         me: Weak::new(),
         probe,
@@ -201,11 +201,10 @@ impl TeamState {
             return;
         }
         let arrived = std::mem::take(&mut self.unpainted);
-        // Two stamps per update: the next animation frame after this render (`probe`, pairs
-        // of arrival and frame), and the first task after the paint that shows it
-        // (`probe.postPaint`, pairs of arrival and that time). A render inside a frame's
-        // callback is painted in that frame, so its post-paint task is queued now; any other
-        // render is painted in the next frame, so it is queued from that frame's callback.
+        // Two stamps per update: the next animation frame after this render (`probe`, pairs of
+        // arrival and frame), and the frame that paints it (`probe.paintFrame`, pairs of arrival
+        // and that frame's callback time): for a render in a frame's callbacks (Yew renders in a
+        // microtask, before the frame is painted), that frame; for any other, the next one.
         let (probe, window) = (self.probe.clone(), web_sys::window());
         let Some(window) = window else { return };
         let next_frame = {
@@ -227,27 +226,23 @@ impl TeamState {
             })
         };
         let _ = window.request_animation_frame(next_frame.unchecked_ref());
-        let post_paint = Closure::once_into_js(move || {
-            let painted = perf_now();
+        let paint_frame = move |frame: f64| {
             let list = probe
-                .and_then(|p| js_sys::Reflect::get(&p, &"postPaint".into()).ok())
+                .and_then(|p| js_sys::Reflect::get(&p, &"paintFrame".into()).ok())
                 .and_then(|l| l.dyn_into::<js_sys::Array>().ok());
             if let Some(list) = list {
                 for at in arrived {
                     list.push(&at.into());
-                    list.push(&painted.into());
+                    list.push(&frame.into());
                 }
             }
-        });
-        if self.in_frame {
-            let _ = window.set_timeout_with_callback(post_paint.unchecked_ref());
-        } else {
-            let queue = Closure::once_into_js(move || {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.set_timeout_with_callback(post_paint.unchecked_ref());
-                }
-            });
-            let _ = window.request_animation_frame(queue.unchecked_ref());
+        };
+        match self.in_frame {
+            Some(frame) => paint_frame(frame),
+            None => {
+                let later = Closure::once_into_js(move || paint_frame(perf_now()));
+                let _ = window.request_animation_frame(later.unchecked_ref());
+            }
         }
     }
 
@@ -270,22 +265,20 @@ impl TeamState {
                     t.frame_pending = false;
                     let dirty = std::mem::take(&mut t.dirty);
                     if dirty && t.probe.is_some() {
-                        // Until this frame is painted, renders are "in the frame".
-                        t.in_frame = true;
-                        let weak = Rc::downgrade(&shared);
-                        let after_paint = Closure::once_into_js(move || {
-                            if let Some(shared) = weak.upgrade() {
-                                shared.borrow_mut().in_frame = false;
-                            }
-                        });
-                        if let Some(window) = web_sys::window() {
-                            let _ = window.set_timeout_with_callback(after_paint.unchecked_ref());
-                        }
+                        // This frame's callback renders: it is painted in this frame.
+                        t.in_frame = Some(perf_now());
                     }
                     dirty.then(|| Rc::clone(&t.render))
                 };
                 if let Some(render) = render {
                     render();
+                    // Yew renders in a microtask queued by `render`; this one runs after it.
+                    let weak = Rc::downgrade(&shared);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Some(shared) = weak.upgrade() {
+                            shared.borrow_mut().in_frame = None;
+                        }
+                    });
                 }
             }
         });
