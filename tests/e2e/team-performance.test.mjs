@@ -15,6 +15,7 @@ import { AGENT, agentHelpers, callControlFrame, card, callStatus } from './call-
 
 const SUPERVISOR = { id: '1001010', password: 'pass1001010', extension: '1001010' };
 const SPEC = 'team-performance.xml';
+const XSS = '<img src=x onerror=window.__xss=1>';
 const TEAMS = { 1: ['1001001', '1001002', '1001003', '1001004', '1001005', '1001006', '1001010'],
   2: ['1002001', '1002002', '1002003', '1002004', '1002005', '1002010'] };
 
@@ -28,6 +29,8 @@ before(async () => {
       { id: SUPERVISOR.id, set: { supervises: '["1", "2"]' } },
       // The API-driven agent gets only the calls a test injects (its queue has no callers).
       { id: AGENT.id, set: { queues: '["5001"]' } },
+      // Markup in a name from the server is shown as text, never run.
+      { id: '1002005', set: { first_name: `"${XSS}"` } },
     ],
     replace: [
       ['dnis = "8001"\ncalls_per_minute = 2.1', 'dnis = "8001"\ncalls_per_minute = 0.0'],
@@ -173,6 +176,10 @@ test('the roster follows the simulator state by state for 60 s; switching teams 
   // Signed-out agents on request.
   await gadget.getByRole('checkbox', { name: 'Show signed-out agents' }).check();
   await until('every member listed', () => matches(gadget, 2, { loggedOut: true }), 20000);
+  const marked = await gadget.locator('td.member-name[data-agent="1002005"]').textContent();
+  assert.ok(marked.includes(XSS), marked);
+  assert.equal(await gadget.locator('.virtual-table img').count(), 0);
+  assert.equal(await gadget.evaluate(() => window.__xss), undefined);
   await shot(page, '3-support');
 
   // The gadget's document goes (its frame navigates away): its node is unsubscribed.
