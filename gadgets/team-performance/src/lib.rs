@@ -101,6 +101,28 @@ pub fn app() -> Html {
             });
         });
     }
+    // After each render: the first team is chosen once known, the probe notes the render, and
+    // the frame is resized when its layout changed.
+    let started = team::perf_now();
+    let last_layout = use_mut_ref(|| None::<Layout>);
+    let after = use_mut_ref(|| None::<(SharedTeam, Option<TeamId>, Layout)>);
+    {
+        let (last_layout, after) = (last_layout.clone(), after.clone());
+        use_effect(move || {
+            let Some((team, first, layout)) = after.borrow_mut().take() else {
+                let _ = gadgets::window::adjust_height(None);
+                return;
+            };
+            if team.borrow().chosen.is_none() && first.is_some() {
+                team::choose(&team, first);
+            }
+            team.borrow_mut().rendered(team::perf_now() - started);
+            if last_layout.borrow().as_ref() != Some(&layout) {
+                *last_layout.borrow_mut() = Some(layout);
+                let _ = gadgets::window::adjust_height(None);
+            }
+        });
+    }
     match &*phase {
         Phase::Starting => {
             html! { <p class="loading">{ call_control::page_locale().t("Loading…") }</p> }
@@ -116,23 +138,10 @@ pub fn app() -> Html {
             html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
         }
         Phase::Running(shared, team) => {
-            html! { <Running shared={shared.clone()} team={team.clone()} /> }
+            let (view, first, layout) = running(shared, team);
+            *after.borrow_mut() = Some((team.clone(), first, layout));
+            view
         }
-    }
-}
-
-/// Properties of [`Running`].
-#[derive(Properties, Clone)]
-pub struct RunningProps {
-    /// The supervisor's controller (call control's).
-    pub shared: Shared,
-    /// The team half.
-    pub team: SharedTeam,
-}
-
-impl PartialEq for RunningProps {
-    fn eq(&self, _other: &Self) -> bool {
-        false // both change in place
     }
 }
 
@@ -145,10 +154,14 @@ const COLUMNS: [(RosterColumn, &str, &str); 5] = [
     (RosterColumn::MediaState, "media", "Media State"),
 ];
 
-/// The supervisor's teams and the team roster.
-#[function_component(Running)]
-pub fn running(props: &RunningProps) -> Html {
-    let (shared, team) = (&props.shared, &props.team);
+/// What changes the document's height (the roster's box is fixed), so the container is asked
+/// to resize the frame only when it changed, not on every one of hundreds of renders.
+type Layout = [usize; 6];
+
+/// The supervisor's teams and the team roster; the first team (shown once the supervisor's
+/// User is read) and the layout, for the root's effect. A plain function, not a component:
+/// each component type costs code in the shared module.
+fn running(shared: &Shared, team: &SharedTeam) -> (Html, Option<TeamId>, Layout) {
     // The first team is shown once the supervisor's User is read.
     let teams: Vec<(TeamId, String)> = shared
         .borrow()
@@ -166,8 +179,6 @@ pub fn running(props: &RunningProps) -> Html {
                 .collect()
         })
         .unwrap_or_default();
-    let started = team::perf_now();
-    let last_layout = use_mut_ref(|| None::<[usize; 6]>);
     let c = shared.borrow();
     let t = team.borrow();
     let locale = c.locale;
@@ -326,8 +337,6 @@ pub fn running(props: &RunningProps) -> Html {
             }
         }
     };
-    // What changes the document's height (the roster's box is fixed): the container is asked
-    // to resize the frame only when it changed, not on every one of hundreds of renders.
     let layout = [
         sup_calls.len(),
         usize::from(selected_member.is_some()),
@@ -336,21 +345,8 @@ pub fn running(props: &RunningProps) -> Html {
         teams.len(),
         c.toasts.len(),
     ];
-    {
-        let (team, first) = (team.clone(), teams.first().map(|(id, _)| id.clone()));
-        use_effect(move || {
-            let unchosen = team.borrow().chosen.is_none();
-            if unchosen && first.is_some() {
-                team::choose(&team, first);
-            }
-            team.borrow_mut().rendered(team::perf_now() - started);
-            if last_layout.borrow().as_ref() != Some(&layout) {
-                *last_layout.borrow_mut() = Some(layout);
-                let _ = gadgets::window::adjust_height(None);
-            }
-        });
-    }
-    html! {
+    let first = teams.first().map(|(id, _)| id.clone());
+    let view = html! {
         <main class="team-performance" lang={locale.lang()}>
             <h1 class="visually-hidden">{ l.t("Team Performance") }</h1>
             if let Some((kind, text)) = banner {
@@ -410,5 +406,6 @@ pub fn running(props: &RunningProps) -> Html {
                 sort={sorted} {on_sort} {locale} />
             <Toasts items={c.toasts.clone()} {on_dismiss} {locale} />
         </main>
-    }
+    };
+    (view, first, layout)
 }
