@@ -272,3 +272,20 @@ test('on Unified CCX the gadget says the Queue API is not supported', { timeout:
     await sim.stop();
   }
 });
+
+test('standalone (no container): its own sign-in, then the queues polled from the simulator', { timeout: 90000 }, async () => {
+  const sim = await startSim();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 700 } });
+    const errors = watchErrors(page);
+    await page.goto(`${sim.url}/queue-statistics/?user=${AGENT.id}`);
+    await page.getByLabel('Password').fill(AGENT.password);
+    await page.getByRole('button', { name: 'Sign In' }).click();
+    await page.getByRole('table', { name: 'Queue Statistics' }).waitFor({ timeout: 20000 });
+    await expectSimulatorStatistics(sim, page.mainFrame());
+    assert.ok(!page.url().includes(AGENT.password), 'no password in the URL');
+    assert.deepEqual(errors, []);
+  } finally {
+    await sim.stop();
+  }
+});
