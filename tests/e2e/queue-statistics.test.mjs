@@ -9,7 +9,18 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, ARTIFACTS, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
+import { createRequire } from 'node:module';
 import { AGENT, agentHelpers } from './call-control-agent.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's serious and critical violations in the gadget's document. */
+async function seriousViolations(gadget) {
+  await gadget.addScriptTag({ path: AXE });
+  return gadget.evaluate(async () => (await window.axe.run(document)).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })));
+}
 
 const SPEC = 'queue-statistics.xml';
 const COLUMNS = [
@@ -167,6 +178,11 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     await gadget.getByText('A threshold must be a whole number from 1 to 86400.').waitFor({ timeout: 5000 });
     await gadget.getByLabel('Overflow: calls waiting threshold').fill('2');
     await gadget.getByLabel('Overflow: oldest call threshold (seconds)').fill('5');
+    // What was typed survives re-renders (the timer tick, a new sort order) until it is saved.
+    await table.getByRole('columnheader', { name: /Calls in queue/ }).getByRole('button').click();
+    await until('sorted by calls', async () => (await table.getByRole('columnheader', { name: /Calls in queue/ }).getAttribute('aria-sort')) === 'ascending');
+    assert.equal(await gadget.getByLabel('Overflow: calls waiting threshold').inputValue(), '2');
+    assert.equal(await gadget.getByLabel('Overflow: oldest call threshold (seconds)').inputValue(), '5');
     await gadget.getByRole('button', { name: 'Save thresholds' }).click();
     await gadget.getByText('Thresholds saved.').waitFor({ timeout: 5000 });
     await gadget.getByText('Thresholds', { exact: true }).click(); // closes the form
@@ -205,6 +221,8 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     await again.getByText('Thresholds', { exact: true }).click();
     assert.equal(await again.getByLabel('Overflow: calls waiting threshold').inputValue(), '2');
     assert.equal(await again.getByLabel('Overflow: oldest call threshold (seconds)').inputValue(), '5');
+    // The table, a coloured row, the alerts and the open form: nothing serious for axe-core.
+    assert.deepEqual(await seriousViolations(again), []);
     gadget = again;
 
     // Taken away again: the row goes.

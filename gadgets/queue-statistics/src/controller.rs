@@ -37,6 +37,10 @@ pub fn now() -> Millis {
     call_control::controller::now()
 }
 
+/// A field of the thresholds form: the queue, and `true` for the oldest call's limit (`false`
+/// for calls waiting).
+pub type Field = (QueueId, bool);
+
 /// What the gadget shows instead of (or above) the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -66,6 +70,8 @@ pub struct Controller {
     pub alerts: Vec<(u64, Alert)>,
     /// A message about the thresholds (saved, not valid), with its kind.
     pub notice: Option<(BannerKind, String)>,
+    /// Threshold fields typed and not saved yet.
+    pub drafts: Vec<(Field, String)>,
     user: UserId,
     auth: Auth,
     rest: Fetch,
@@ -114,6 +120,7 @@ pub fn start(
         connection: None,
         alerts: Vec::new(),
         notice,
+        drafts: Vec::new(),
         user: user.clone(),
         auth,
         rest,
@@ -286,6 +293,14 @@ impl Controller {
         }
     }
 
+    /// The user typed `text` in a thresholds field.
+    pub fn set_draft(&mut self, field: Field, text: String) {
+        match self.drafts.iter_mut().find(|(f, _)| *f == field) {
+            Some(draft) => draft.1 = text,
+            None => self.drafts.push((field, text)),
+        }
+    }
+
     /// A threshold field holds no valid limit: nothing is saved, the user is told why.
     pub fn threshold_input_refused(&mut self) {
         let text = self.locale.t("A threshold must be a whole number from 1 to 86400.");
@@ -297,6 +312,7 @@ impl Controller {
     pub fn set_thresholds(&mut self, thresholds: Thresholds) {
         let text = thresholds.to_string();
         self.table.set_thresholds(thresholds);
+        self.drafts.clear();
         self.alerts.clear();
         self.announce(now());
         let saved = if self.in_container() {

@@ -26,7 +26,7 @@ use finesse_ui::{
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use controller::{Phase as Load, Shared};
+use controller::{Field, Phase as Load, Shared};
 
 /// What the gadget is doing.
 enum Phase {
@@ -45,7 +45,11 @@ enum Phase {
 fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
     match call_control::container_setup() {
         Ok(Setup { user, auth, rest, locale }) => {
-            let _ = gadgets::window::set_title(&locale.t("Queue Statistics"));
+            // The desktop shows the title in the frame's header; the frame's document gets it
+            // too (assistive technology names the frame by it).
+            let title = locale.t("Queue Statistics");
+            let _ = gadgets::window::set_title(&title);
+            finesse_ui::set_document_title(&title);
             let thresholds = Prefs::new().map(|p| p.get_string("thresholds")).unwrap_or_default();
             Phase::Running(controller::start(
                 user,
@@ -212,6 +216,13 @@ fn running(shared: &Shared) -> Html {
         queues,
         thresholds: c.table.thresholds().clone(),
         locale: l,
+        drafts: c.drafts.clone(),
+        on_draft: {
+            let shared = shared.clone();
+            Callback::from(move |(field, text): (Field, String)| {
+                controller::update(&shared, |c| c.set_draft(field, text));
+            })
+        },
         on_save: {
             let shared = shared.clone();
             Callback::from(move |t: Option<Thresholds>| {
@@ -224,6 +235,7 @@ fn running(shared: &Shared) -> Html {
     };
     html! {
         <main class="queue-statistics" lang={l.lang()}>
+            <h1 class="visually-hidden">{ l.t("Queue Statistics") }</h1>
             if let Some((kind, text)) = banner {
                 <Banner {kind} {text} testid={Some("gadget-banner".to_owned())} />
             }
@@ -256,6 +268,11 @@ pub struct ThresholdsForm {
     pub locale: Locale,
     /// Called with the new thresholds, or `None` when a field holds no valid limit.
     pub on_save: Callback<Option<Thresholds>>,
+    /// What the user typed and has not saved yet, per field (the fields are controlled: a
+    /// re-render, every second, must not undo typing).
+    pub drafts: Vec<(Field, String)>,
+    /// Called with each field's text as the user types.
+    pub on_draft: Callback<(Field, String)>,
 }
 
 /// A limit typed in a field: empty is none; otherwise a whole number from 1 to 86400.
@@ -297,7 +314,21 @@ pub fn thresholds_form(props: &ThresholdsForm) -> Html {
             props.on_save.emit(Some(thresholds));
         })
     };
-    let text = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let text = |field: Field, saved: Option<u64>| {
+        props
+            .drafts
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or_else(|| saved.map(|v| v.to_string()).unwrap_or_default(), |(_, t)| t.clone())
+    };
+    let oninput = |field: Field| {
+        let on_draft = props.on_draft.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                on_draft.emit((field.clone(), input.value()));
+            }
+        })
+    };
     html! {
         <details class="thresholds">
             <summary>{ l.t("Thresholds") }</summary>
@@ -312,13 +343,15 @@ pub fn thresholds_form(props: &ThresholdsForm) -> Html {
                                 <span>{ l.t("Calls waiting threshold") }</span>
                                 <input type="number" min="1" max="86400" inputmode="numeric"
                                     name={format!("calls-{i}")} aria-label={calls_label}
-                                    value={text(limits.calls)} />
+                                    value={text((id.clone(), false), limits.calls)}
+                                    oninput={oninput((id.clone(), false))} />
                             </label>
                             <label>
                                 <span>{ l.t("Oldest call threshold (seconds)") }</span>
                                 <input type="number" min="1" max="86400" inputmode="numeric"
                                     name={format!("oldest-{i}")} aria-label={oldest_label}
-                                    value={text(limits.oldest_s)} />
+                                    value={text((id.clone(), true), limits.oldest_s)}
+                                    oninput={oninput((id.clone(), true))} />
                             </label>
                         </fieldset>
                     }
