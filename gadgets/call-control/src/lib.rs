@@ -21,6 +21,7 @@
 
 pub mod controller;
 pub mod env;
+pub mod shell;
 
 use std::rc::Rc;
 
@@ -28,27 +29,16 @@ use finesse_hub::gadgets::{self, Prefs};
 use finesse_model::UserId;
 use finesse_rest::{Auth, Fetch};
 use finesse_session::Intent;
-use finesse_ui::{Banner, BannerKind, CallCard, Locale, MakeCall, SignIn, StateSelector, Toasts};
+use finesse_ui::{Banner, BannerKind, CallCard, Locale, MakeCall, StateSelector, Toasts};
 use yew::prelude::*;
 
 use controller::{Blocked, Shared};
+use shell::Phase;
 
 /// A parameter of the page's query string (standalone mode), when not empty.
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
-}
-
-/// What the gadget is doing.
-enum Phase {
-    /// Looking for a container.
-    Starting,
-    /// Standalone, waiting for the agent's credentials.
-    SignIn,
-    /// Running.
-    Running(Shared),
-    /// Cannot run (said in words).
-    Failed(String),
 }
 
 /// The Finesse server for a gadget in a container: `scheme://host:hostPort` from the prefs, or
@@ -100,19 +90,18 @@ pub fn container_setup() -> Result<Setup, String> {
     Ok(Setup { user: UserId::from(id), auth, rest, locale })
 }
 
-/// In a container: the user, credential, server and locale from the prefs.
-fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
-    match container_setup() {
-        Ok(Setup { user, auth, rest, locale }) => {
-            // The desktop shows the title in the gadget's frame header; the frame's document
-            // gets it too (assistive technology names the frame by it).
-            let title = locale.t("Call Control");
-            let _ = gadgets::window::set_title(&title);
-            finesse_ui::set_document_title(&title);
-            Phase::Running(controller::start(user, auth, rest, locale, Some(hub), render))
-        }
-        Err(why) => Phase::Failed(why),
+/// Starts the controller: in a container with its hub (the title goes to the frame's header
+/// too), or standalone without.
+fn start(setup: Setup, hub: Option<gadgets::GadgetHub>, render: &Rc<dyn Fn()>) -> Phase<Shared> {
+    let Setup { user, auth, rest, locale } = setup;
+    // The desktop shows the title in the gadget's frame header; the frame's document gets it
+    // too (assistive technology names the frame by it).
+    let title = locale.t("Call Control");
+    if hub.is_some() {
+        let _ = gadgets::window::set_title(&title);
     }
+    finesse_ui::set_document_title(&title);
+    Phase::Running(controller::start(user, auth, rest, locale, hub, render.clone()))
 }
 
 /// The page's language before the controller runs: the container's `locale` pref, else the
@@ -122,79 +111,25 @@ pub fn page_locale() -> Locale {
     Locale::from_tag(&if pref.is_empty() { query("locale").unwrap_or_default() } else { pref })
 }
 
-/// Standalone: starts a controller with the credentials typed into the sign-in form, against
-/// the page's origin (or `?base=`), in the `?locale=` language.
-fn standalone_sign_in(
-    phase: &UseStateHandle<Phase>,
-    render: &Rc<dyn Fn()>,
-) -> Callback<(String, String)> {
-    let (phase, render) = (phase.clone(), render.clone());
-    Callback::from(move |(user, password): (String, String)| {
-        if !env::valid_user_id(&user) {
-            return;
-        }
-        let base = query("base").unwrap_or_default();
-        let locale = Locale::from_tag(&query("locale").unwrap_or_default());
-        let auth = Auth::Basic { user: user.clone(), password };
-        let user = UserId::from(user);
-        let shared = controller::start(user, auth, Fetch::new(base), locale, None, render.clone());
-        phase.set(Phase::Running(shared));
-    })
-}
-
 /// The gadget's root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let phase = use_state(|| Phase::Starting);
-    let redraw = use_force_update();
-    let render: Rc<dyn Fn()> = {
-        let redraw = redraw.clone();
-        Rc::new(move || redraw.force_update())
-    };
-    {
-        let (phase, render) = (phase.clone(), render.clone());
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                phase.set(match gadgets::connected().await {
-                    Ok(hub) => start_in_container(hub, render),
-                    Err(_) => Phase::SignIn,
-                });
-            });
-        });
-    }
+    let gadget = shell::use_gadget(start);
     // The container sizes the frame to the content after every render.
     use_effect(|| {
         let _ = gadgets::window::adjust_height(None);
     });
-
-    match &*phase {
-        Phase::Starting => html! { <p class="loading">{ page_locale().t("Loading…") }</p> },
-        // The setup's reasons are keys (prefs' values quoted in them pass through).
-        Phase::Failed(why) => {
-            html! { <Banner kind={BannerKind::Error} text={page_locale().t(why)} /> }
+    gadget.view(|shared| {
+        let c = shared.borrow();
+        match &c.blocked {
+            // Standalone, the credentials were typed here: ask again.
+            Some(Blocked::Unauthorized) if !c.in_container() => gadget.sign_in_form(
+                c.session.user_id().to_string(),
+                Some(c.locale.t("The ID or password is wrong.")),
+            ),
+            _ => html! { <Running shared={shared.clone()} /> },
         }
-        Phase::SignIn => {
-            let on_sign_in = standalone_sign_in(&phase, &render);
-            let id = query("user").unwrap_or_default();
-            let locale = Locale::from_tag(&query("locale").unwrap_or_default());
-            html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
-        }
-        Phase::Running(shared) => {
-            let blocked = shared.borrow().blocked.clone();
-            let standalone = !shared.borrow().in_container();
-            match blocked {
-                Some(Blocked::Unauthorized) if standalone => {
-                    // Standalone, the credentials were typed here: ask again.
-                    let id = shared.borrow().session.user_id().to_string();
-                    let locale = shared.borrow().locale;
-                    let on_sign_in = standalone_sign_in(&phase, &render);
-                    let error = Some(locale.t("The ID or password is wrong."));
-                    html! { <SignIn {id} {error} id_label="User ID" {locale} {on_sign_in} /> }
-                }
-                _ => html! { <Running shared={shared.clone()} /> },
-            }
-        }
-    }
+    })
 }
 
 /// Properties of [`Running`].

@@ -14,115 +14,45 @@ pub mod controller;
 
 use std::rc::Rc;
 
-use call_control::{Setup, env, query};
+use call_control::shell::{self, Phase};
+use call_control::{Setup, query};
 use finesse_hub::gadgets::{self, Prefs};
-use finesse_model::{QueueId, UserId};
-use finesse_rest::{Auth, Fetch};
+use finesse_model::QueueId;
 use finesse_session::queues::{Column, HISTORY_MS, Limits, QueueRow, QueueTable, Thresholds};
 use finesse_ui::{
-    Banner, BannerKind, Locale, SignIn, SparklineProps, Table, TableProps, sparkline,
-    threshold_alerts,
+    Banner, BannerKind, Locale, SparklineProps, Table, TableProps, sparkline, threshold_alerts,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use controller::{Field, Phase as Load, Shared};
 
-/// What the gadget is doing.
-enum Phase {
-    /// Looking for a container.
-    Starting,
-    /// Standalone, waiting for the user's credentials.
-    SignIn,
-    /// Running.
-    Running(Shared),
-    /// Cannot run (said in words).
-    Failed(String),
-}
-
-/// In a container: the user, credential, server and locale as every gadget reads them
-/// (call-control's `container_setup`), and this gadget's `thresholds` pref.
-fn start_in_container(hub: gadgets::GadgetHub, render: Rc<dyn Fn()>) -> Phase {
-    match call_control::container_setup() {
-        Ok(Setup { user, auth, rest, locale }) => {
-            // The desktop shows the title in the frame's header; the frame's document gets it
-            // too (assistive technology names the frame by it).
-            let title = locale.t("Queue Statistics");
-            let _ = gadgets::window::set_title(&title);
-            finesse_ui::set_document_title(&title);
-            let thresholds = Prefs::new().map(|p| p.get_string("thresholds")).unwrap_or_default();
-            Phase::Running(controller::start(
-                user,
-                auth,
-                rest,
-                locale,
-                Some(hub),
-                &thresholds,
-                render,
-            ))
-        }
-        Err(why) => Phase::Failed(why),
-    }
-}
-
-/// Standalone: a controller with the credentials typed into the sign-in form, against the
-/// page's origin (or `?base=`), in the `?locale=` language, with `?thresholds=`.
-fn standalone_sign_in(
-    phase: &UseStateHandle<Phase>,
-    render: &Rc<dyn Fn()>,
-) -> Callback<(String, String)> {
-    let (phase, render) = (phase.clone(), render.clone());
-    Callback::from(move |(user, password): (String, String)| {
-        if !env::valid_user_id(&user) {
-            return;
-        }
-        let base = query("base").unwrap_or_default();
-        let locale = Locale::from_tag(&query("locale").unwrap_or_default());
-        let thresholds = query("thresholds").unwrap_or_default();
-        let auth = Auth::Basic { user: user.clone(), password };
-        let rest = Fetch::new(base);
-        let user = UserId::from(user);
-        let shared = controller::start(user, auth, rest, locale, None, &thresholds, render.clone());
-        phase.set(Phase::Running(shared));
-    })
+/// Starts the controller from the setup every gadget gets (call-control's [`shell`]) and this
+/// gadget's thresholds: the `thresholds` pref in a container (the title goes to the frame's
+/// header too), `?thresholds=` standalone.
+fn start(setup: Setup, hub: Option<gadgets::GadgetHub>, render: &Rc<dyn Fn()>) -> Phase<Shared> {
+    let Setup { user, auth, rest, locale } = setup;
+    // The desktop shows the title in the frame's header; the frame's document gets it too
+    // (assistive technology names the frame by it).
+    let title = locale.t("Queue Statistics");
+    let thresholds = if hub.is_some() {
+        let _ = gadgets::window::set_title(&title);
+        Prefs::new().map(|p| p.get_string("thresholds")).unwrap_or_default()
+    } else {
+        query("thresholds").unwrap_or_default()
+    };
+    finesse_ui::set_document_title(&title);
+    Phase::Running(controller::start(user, auth, rest, locale, hub, &thresholds, render.clone()))
 }
 
 /// The gadget's root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let phase = use_state(|| Phase::Starting);
-    let redraw = use_force_update();
-    let render: Rc<dyn Fn()> = Rc::new(move || redraw.force_update());
-    {
-        let (phase, render) = (phase.clone(), render.clone());
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                phase.set(match gadgets::connected().await {
-                    Ok(hub) => start_in_container(hub, render),
-                    Err(_) => Phase::SignIn,
-                });
-            });
-        });
-    }
+    let gadget = shell::use_gadget(start);
     use_effect(|| {
         let _ = gadgets::window::adjust_height(None);
     });
-    match &*phase {
-        Phase::Starting => {
-            html! { <p class="loading">{ call_control::page_locale().t("Loading…") }</p> }
-        }
-        Phase::Failed(why) => {
-            let text = call_control::page_locale().t(why);
-            html! { <Banner kind={BannerKind::Error} {text} /> }
-        }
-        Phase::SignIn => {
-            let on_sign_in = standalone_sign_in(&phase, &render);
-            let id = query("user").unwrap_or_default();
-            let locale = Locale::from_tag(&query("locale").unwrap_or_default());
-            html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
-        }
-        Phase::Running(shared) => running(shared),
-    }
+    gadget.view(running)
 }
 
 /// The cells of a row: `None` (not available) in words.

@@ -21,18 +21,16 @@ pub mod team;
 
 use std::rc::Rc;
 
+use call_control::Setup;
 use call_control::controller::{self, Shared};
-use call_control::{Setup, container_setup, query};
+use call_control::shell::{self, Phase};
 use finesse_hub::gadgets;
 use finesse_model::{AgentState, TeamId, UserId};
-use finesse_rest::{Auth, Fetch};
 use finesse_session::Intent;
 use finesse_session::roster::{
     COUNTED_STATES, Column as RosterColumn, Sort, SupervisorContext, member_actions,
 };
-use finesse_ui::{
-    Banner, BannerKind, CallCard, Column, Elapsed, Locale, SignIn, Toasts, VirtualTable,
-};
+use finesse_ui::{Banner, BannerKind, CallCard, Column, Elapsed, Toasts, VirtualTable};
 use team::SharedTeam;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -42,15 +40,11 @@ const ROW_HEIGHT: u32 = 30;
 /// The height of the roster's scrolled area.
 const TABLE_HEIGHT: u32 = 420;
 
-/// What the gadget is doing.
-enum Phase {
-    Starting,
-    SignIn,
-    Running(Shared, SharedTeam),
-    Failed(String),
-}
-
-fn start(setup: Setup, hub: Option<gadgets::GadgetHub>, render: &Rc<dyn Fn()>) -> Phase {
+fn start(
+    setup: Setup,
+    hub: Option<gadgets::GadgetHub>,
+    render: &Rc<dyn Fn()>,
+) -> Phase<(Shared, SharedTeam)> {
     let Setup { user, auth, rest, locale } = setup;
     let title = locale.t("Team Performance");
     if hub.is_some() {
@@ -59,48 +53,13 @@ fn start(setup: Setup, hub: Option<gadgets::GadgetHub>, render: &Rc<dyn Fn()>) -
     finesse_ui::set_document_title(&title);
     let team = team::start(rest.clone(), auth.clone(), hub, render.clone());
     let shared = controller::start(user, auth, rest, locale, hub, render.clone());
-    Phase::Running(shared, team)
-}
-
-fn standalone_sign_in(
-    phase: &UseStateHandle<Phase>,
-    render: &Rc<dyn Fn()>,
-) -> Callback<(String, String)> {
-    let (phase, render) = (phase.clone(), render.clone());
-    Callback::from(move |(user, password): (String, String)| {
-        if !call_control::env::valid_user_id(&user) {
-            return;
-        }
-        let setup = Setup {
-            auth: Auth::Basic { user: user.clone(), password },
-            user: UserId::from(user),
-            rest: Fetch::new(query("base").unwrap_or_default()),
-            locale: Locale::from_tag(&query("locale").unwrap_or_default()),
-        };
-        phase.set(start(setup, None, &render));
-    })
+    Phase::Running((shared, team))
 }
 
 /// The gadget's root component.
 #[function_component(App)]
 pub fn app() -> Html {
-    let phase = use_state(|| Phase::Starting);
-    let redraw = use_force_update();
-    let render: Rc<dyn Fn()> = Rc::new(move || redraw.force_update());
-    {
-        let (phase, render) = (phase.clone(), render.clone());
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                phase.set(match gadgets::connected().await {
-                    Ok(hub) => match container_setup() {
-                        Ok(setup) => start(setup, Some(hub), &render),
-                        Err(why) => Phase::Failed(why),
-                    },
-                    Err(_) => Phase::SignIn,
-                });
-            });
-        });
-    }
+    let gadget = shell::use_gadget(start);
     // After each render: the first team is chosen once known, the probe notes the render, and
     // the frame is resized when its layout changed.
     let started = team::perf_now();
@@ -123,26 +82,11 @@ pub fn app() -> Html {
             }
         });
     }
-    match &*phase {
-        Phase::Starting => {
-            html! { <p class="loading">{ call_control::page_locale().t("Loading…") }</p> }
-        }
-        Phase::Failed(why) => {
-            let text = call_control::page_locale().t(why);
-            html! { <Banner kind={BannerKind::Error} {text} /> }
-        }
-        Phase::SignIn => {
-            let on_sign_in = standalone_sign_in(&phase, &render);
-            let id = query("user").unwrap_or_default();
-            let locale = Locale::from_tag(&query("locale").unwrap_or_default());
-            html! { <SignIn {id} id_label="User ID" {locale} {on_sign_in} /> }
-        }
-        Phase::Running(shared, team) => {
-            let (view, first, layout) = running(shared, team);
-            *after.borrow_mut() = Some((team.clone(), first, layout));
-            view
-        }
-    }
+    gadget.view(|(shared, team)| {
+        let (view, first, layout) = running(shared, team);
+        *after.borrow_mut() = Some((team.clone(), first, layout));
+        view
+    })
 }
 
 /// The columns, in order.
