@@ -355,6 +355,16 @@ pub trait Transport {
         request: &'a Request,
         auth: Option<&'a Auth>,
     ) -> LocalFuture<'a, Result<(u16, String), RestError>>;
+
+    /// Sends `request` as the user of `auth`, with the credentials only where the request
+    /// needs them ([`Request::needs_credentials`]: every request but SystemInfo).
+    fn send_as<'a>(
+        &'a self,
+        request: &'a Request,
+        auth: &'a Auth,
+    ) -> LocalFuture<'a, Result<(u16, String), RestError>> {
+        self.send(request, request.needs_credentials().then_some(auth))
+    }
 }
 
 /// Typed calls over any transport.
@@ -436,6 +446,39 @@ mod tests {
         assert!(!Request::get_system_info().needs_credentials());
         assert!(Request::get_user(&UserId::from("1001001")).needs_credentials());
         assert!(Request::get_phone_books(&UserId::from("1001001")).needs_credentials());
+    }
+
+    /// Remembers whether each request it was given carried credentials.
+    #[derive(Default)]
+    struct Recording(std::cell::RefCell<Vec<(String, bool)>>);
+
+    impl Transport for Recording {
+        fn send<'a>(
+            &'a self,
+            request: &'a Request,
+            auth: Option<&'a Auth>,
+        ) -> LocalFuture<'a, Result<(u16, String), RestError>> {
+            self.0.borrow_mut().push((request.path.clone(), auth.is_some()));
+            Box::pin(async { Ok((200, String::new())) })
+        }
+    }
+
+    #[test]
+    fn send_as_gives_credentials_only_where_needed() {
+        let transport = Recording::default();
+        let auth = Auth::Basic { user: "1001001".into(), password: "pw".into() };
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        for request in [Request::get_system_info(), Request::get_user(&UserId::from("1001001"))] {
+            let answer = transport.send_as(&request, &auth).as_mut().poll(&mut cx);
+            assert!(matches!(answer, std::task::Poll::Ready(Ok((200, _)))));
+        }
+        assert_eq!(
+            *transport.0.borrow(),
+            [
+                ("/finesse/api/SystemInfo".to_owned(), false),
+                ("/finesse/api/User/1001001".to_owned(), true)
+            ]
+        );
     }
 
     #[test]

@@ -315,11 +315,6 @@ impl Controller {
     }
 }
 
-/// One GET, with the credentials only where the request needs them.
-async fn get(rest: &Fetch, auth: &Auth, request: &Request) -> Result<(u16, String), RestError> {
-    rest.send(request, request.needs_credentials().then_some(auth)).await
-}
-
 /// Loads (again) everything the session holds, so the screen converges to the server's truth:
 /// at start-up, after a reconnection and when the server is back in service.
 pub fn refresh(shared: &Shared) {
@@ -338,7 +333,7 @@ pub fn refresh(shared: &Shared) {
         };
         let mut first_error: Option<(Refresh, RestError)> = None;
         for (what, request) in requests {
-            let answer = get(&rest, &auth, &request).await;
+            let answer = rest.send_as(&request, &auth).await;
             let result = answer.and_then(|(status, body)| {
                 shared.borrow_mut().session.apply_refresh(what, status, &body, now())
             });

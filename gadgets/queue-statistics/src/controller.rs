@@ -328,11 +328,6 @@ impl Controller {
     }
 }
 
-/// One GET, with the credentials only where the request needs them.
-async fn get(rest: &Fetch, auth: &Auth, request: &Request) -> Result<(u16, String), RestError> {
-    rest.send(request, request.needs_credentials().then_some(auth)).await
-}
-
 /// Loads (again) SystemInfo and the user's queues, so the table converges to the server's
 /// truth: at start-up, after a reconnection, and every few seconds standalone.
 pub fn refresh(shared: &Shared) {
@@ -351,7 +346,7 @@ pub fn refresh(shared: &Shared) {
         };
         // SystemInfo: the deployment type (no Queue API on Unified CCX) and the server's clock.
         let sent = now();
-        if let Ok((status, body)) = get(&rest, &auth, &Request::get_system_info()).await
+        if let Ok((status, body)) = rest.send_as(&Request::get_system_info(), &auth).await
             && let Ok(info) = interpret::<SystemInfo>(status, &body)
         {
             let received = now();
@@ -370,7 +365,7 @@ pub fn refresh(shared: &Shared) {
                 return;
             }
         }
-        let answer = get(&rest, &auth, &Request::get_user_queues(&user)).await;
+        let answer = rest.send_as(&Request::get_user_queues(&user), &auth).await;
         let result = answer.and_then(|(status, body)| {
             if status == 501 {
                 // Unified CCX answers the Queue API with 501 Not Implemented.
