@@ -112,6 +112,20 @@ export async function startSim({ args = [], adminToken = 'e2e-admin-token' } = {
   return { url, admin, adminRequest, agents, stop };
 }
 
+/**
+ * axe-core (npm) over a gadget's document (a Playwright frame): its serious and critical
+ * violations as `{ id, help, targets }`.
+ */
+export async function axeViolations(frame) {
+  if (!(await frame.evaluate(() => typeof window.axe === 'object'))) {
+    const { createRequire } = await import('node:module');
+    await frame.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  }
+  return frame.evaluate(async () => (await window.axe.run(document)).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })));
+}
+
 /** Polls `fn` until it returns a truthy value (bounded), returning that value. */
 export async function until(what, fn, timeout = 20000) {
   const end = Date.now() + timeout;

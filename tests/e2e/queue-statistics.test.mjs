@@ -7,20 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT, ARTIFACTS, launch, startSim, basic, until, watchErrors } from './lib.mjs';
+import { ROOT, ARTIFACTS, axeViolations, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
-import { createRequire } from 'node:module';
 import { AGENT, agentHelpers } from './call-control-agent.mjs';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's serious and critical violations in the gadget's document. */
-async function seriousViolations(gadget) {
-  await gadget.addScriptTag({ path: AXE });
-  return gadget.evaluate(async () => (await window.axe.run(document)).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })));
-}
 
 const SPEC = 'queue-statistics.xml';
 const COLUMNS = [
@@ -222,7 +211,7 @@ test('queue statistics under call load: equal to the simulator, a queue added li
     assert.equal(await again.getByLabel('Overflow: calls waiting threshold').inputValue(), '2');
     assert.equal(await again.getByLabel('Overflow: oldest call threshold (seconds)').inputValue(), '5');
     // The table, a coloured row, the alerts and the open form: nothing serious for axe-core.
-    assert.deepEqual(await seriousViolations(again), []);
+    assert.deepEqual(await axeViolations(again), []);
     gadget = again;
 
     // Taken away again: the row goes.

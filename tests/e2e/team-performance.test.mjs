@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ARTIFACTS, ROOT, basic, launch, startSim, until, watchErrors } from './lib.mjs';
+import { ARTIFACTS, ROOT, axeViolations, basic, launch, startSim, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
 import { AGENT, agentHelpers, callControlFrame, card, callStatus } from './call-control-agent.mjs';
 
@@ -289,6 +289,25 @@ test('standalone (no container): signed in on its own page, the roster is read a
   // No notifications standalone: the team is polled; it converges to the simulator's truth.
   await until('the standalone roster to match the simulator', () => matches(page.mainFrame(), 1), 20000);
   await shot(page, '9-standalone');
+  assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
+  await page.close();
+});
+
+test('in French (the desktop\'s ?locale=fr_FR), with no serious or critical axe-core violation', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  const errors = watchErrors(page);
+  await supervisor().signIn(page, { query: '?locale=fr_FR' });
+  const gadget = await teamFrame(page);
+  await until('the roster', async () => (await shownRows(gadget)).length > 0, 30000);
+  assert.equal(await gadget.locator('html').getAttribute('lang'), 'fr-FR');
+  for (const text of ['Membres de l’équipe', 'Afficher les agents déconnectés']) {
+    await gadget.getByText(text, { exact: true }).first().waitFor({ timeout: 10000 });
+  }
+  // A member chosen: the supervisor's actions, by their French names.
+  await gadget.locator('.virtual-table tbody button.member-select').first().click();
+  await gadget.getByRole('toolbar').getByRole('button', { name: 'Démarrer l’écoute' }).waitFor();
+  await shot(page, '9-french');
+  assert.deepEqual(await axeViolations(gadget), []);
   assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
   await page.close();
 });
