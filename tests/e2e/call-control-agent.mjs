@@ -2,6 +2,7 @@
 // simulator, the call control gadget's frame (found by its spec URL, not by its position in the
 // layout), the simulator's own truth (admin endpoints, the REST API) and the agent's moves in
 // the gadget, by accessible name.
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, after } from 'node:test';
 import { ARTIFACTS, ROOT, basic, launch, startSim, until } from './lib.mjs';
@@ -9,6 +10,27 @@ import { scenario } from './scenario.mjs';
 
 /** The demo's API-driven agent. */
 export const AGENT = { id: '1001001', password: 'pass1001001', extension: '1001001' };
+
+/** Our desktop's sign-in form in French (`?locale=fr_FR`): `signIn`'s `signInLabels`. */
+export const FRENCH_SIGN_IN = { heading: 'Se connecter', id: 'Identifiant', password: 'Mot de passe', extension: 'Poste', submit: 'Connexion' };
+
+/**
+ * Checks that our signed-in desktop speaks French: `<html lang>`, the document title, the
+ * header's title (the layout's, a known one) and Sign Out, the tabs (`tabs`: their French
+ * names, in order); none of the desktop's own English.
+ */
+export async function expectFrenchDesktop(page, tabs) {
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  assert.equal(await page.title(), 'Bureau des gadgets Finesse');
+  const header = page.locator('header.top');
+  assert.equal(await header.getByRole('button', { name: 'Déconnexion', exact: true }).count(), 1);
+  assert.deepEqual(await page.getByRole('tab').allTextContents(), tabs);
+  const own = `${await header.innerText()}\n${await page.getByRole('tablist').innerText()}`;
+  assert.match(own, /Bureau des gadgets Finesse/);
+  for (const english of ['Sign Out', 'Home', 'My History', 'Desktop']) {
+    assert.doesNotMatch(own, new RegExp(`\\b${english}\\b`), `"${english}" on the French desktop:\n${own}`);
+  }
+}
 
 /** The gadget's spec, as the layout names it (encodeURIComponent keeps it readable). */
 const SPEC = 'call-control.xml';
@@ -42,8 +64,9 @@ export function agentHelpers(sim, agent = AGENT) {
 
   /** Signs in to our desktop (`query`: e.g. `?locale=fr_FR`); the call control gadget's frame. */
   async function signIn(page, { query = '', signInLabels = {} } = {}) {
-    const labels = { id: 'ID', password: 'Password', extension: 'Extension', submit: 'Sign In', ...signInLabels };
+    const labels = { heading: 'Sign in', id: 'ID', password: 'Password', extension: 'Extension', submit: 'Sign In', ...signInLabels };
     await page.goto(`${sim.url}/desktop/${query}`);
+    await page.getByRole('heading', { name: labels.heading, exact: true }).waitFor({ timeout: 15000 });
     await page.getByLabel(labels.id, { exact: true }).fill(agent.id);
     await page.getByLabel(labels.password, { exact: true }).fill(agent.password);
     await page.getByLabel(labels.extension, { exact: true }).fill(agent.extension);

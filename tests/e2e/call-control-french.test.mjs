@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { until, watchErrors } from './lib.mjs';
-import { AGENT, useDesktopEnv, card, callStatus, chooseReason, shot, stateText, toasts } from './call-control-agent.mjs';
+import { AGENT, FRENCH_SIGN_IN, expectFrenchDesktop, useDesktopEnv, card, callStatus, chooseReason, shot, stateText, toasts } from './call-control-agent.mjs';
 
 const h = useDesktopEnv({ agent: { wrap_up_on_incoming: '"NOT_ALLOWED"' } });
 
@@ -23,8 +23,10 @@ async function noEnglish(gadget) {
 test('fr_FR: the gadget speaks French and works (Ready, answer, end, Not Ready with a reason)', async () => {
   const page = await h.browser.newPage();
   const errors = watchErrors(page);
-  const gadget = await h.signIn(page, { query: '?locale=fr_FR' });
+  // The desktop's own sign-in form, header and tabs speak French too.
+  const gadget = await h.signIn(page, { query: '?locale=fr_FR', signInLabels: FRENCH_SIGN_IN });
   await h.expectState(gadget, 'Non prêt', 'NOT_READY');
+  await expectFrenchDesktop(page, ['Accueil']);
 
   // The language reached the gadget: its prefs, its document, its title.
   assert.match(gadget.url(), /[?&]up_locale=fr_FR(&|$)/);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT, ARTIFACTS, axeViolations, launch, startSim, basic, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers } from './call-control-agent.mjs';
+import { AGENT, FRENCH_SIGN_IN, agentHelpers } from './call-control-agent.mjs';
 
 const SPEC = 'queue-statistics.xml';
 const COLUMNS = [
@@ -234,7 +234,7 @@ test('in French: headings, not available and totals through finesse-ui i18n; a q
     const { signIn, admin } = agentHelpers(sim);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors = watchErrors(page);
-    await signIn(page, { query: '?locale=fr_FR' });
+    await signIn(page, { query: '?locale=fr_FR', signInLabels: FRENCH_SIGN_IN });
     const gadget = await gadgetFrame(page);
     const table = gadget.getByRole('table', { name: 'Statistiques des files d’attente' });
     await table.waitFor({ timeout: 20000 });

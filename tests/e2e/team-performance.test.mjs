@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ARTIFACTS, ROOT, axeViolations, basic, launch, startSim, until, watchErrors } from './lib.mjs';
 import { scenario } from './scenario.mjs';
-import { AGENT, agentHelpers, callControlFrame, card, callStatus } from './call-control-agent.mjs';
+import { AGENT, FRENCH_SIGN_IN, agentHelpers, callControlFrame, card, callStatus, expectFrenchDesktop } from './call-control-agent.mjs';
 
 const SUPERVISOR = { id: '1001010', password: 'pass1001010', extension: '1001010' };
 const SPEC = 'team-performance.xml';
@@ -296,7 +296,9 @@ test('standalone (no container): signed in on its own page, the roster is read a
 test('in French (the desktop\'s ?locale=fr_FR), with no serious or critical axe-core violation', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
   const errors = watchErrors(page);
-  await supervisor().signIn(page, { query: '?locale=fr_FR' });
+  await supervisor().signIn(page, { query: '?locale=fr_FR', signInLabels: FRENCH_SIGN_IN });
+  // The desktop's own texts in French: header, Sign Out, the supervisor's tabs.
+  await expectFrenchDesktop(page, ['Accueil', 'Mon historique']);
   const gadget = await teamFrame(page);
   await until('the roster', async () => (await shownRows(gadget)).length > 0, 30000);
   assert.equal(await gadget.locator('html').getAttribute('lang'), 'fr-FR');

@@ -9,6 +9,8 @@
 use std::rc::Rc;
 
 use finesse_hub::{Callback as HubCallback, Hub, HubError, Subscription};
+use finesse_session::Text;
+use finesse_ui::Locale;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
@@ -173,7 +175,8 @@ impl Hub for ContainerHub {
 pub enum FrameEvent {
     /// `gadgets.window.setTitle`.
     Title(String),
-    /// A security alert (load timeout, forged message), in words.
+    /// A security alert (load timeout, forged message), by the hub's name for it (see
+    /// [`alert_text`]).
     Alert(String),
     /// The frame's hub client connected.
     Connected,
@@ -204,7 +207,7 @@ impl Frame {
                 let event = match kind.as_str() {
                     "title" => FrameEvent::Title(arg),
                     "connect" => FrameEvent::Connected,
-                    "alert" => FrameEvent::Alert(alert_text(&arg)),
+                    "alert" => FrameEvent::Alert(arg),
                     _ => return,
                 };
                 on_event.emit(event);
@@ -237,12 +240,12 @@ impl Drop for Frame {
     }
 }
 
-/// A security alert in words.
-fn alert_text(alert: &str) -> String {
+/// A security alert (the hub's name for it, as [`FrameEvent::Alert`] carries it) in words.
+pub fn alert_text(alert: &str, l: Locale) -> String {
     match alert.rsplit('.').next().unwrap_or(alert) {
-        "LoadTimeout" => "The gadget did not finish loading in time.".to_owned(),
-        "FramePhish" => "The gadget left its page; it was stopped.".to_owned(),
-        "ForgedMsg" => "A forged message was sent in the gadget's name; it was ignored.".to_owned(),
-        other => format!("The gadget was stopped ({other})."),
+        "LoadTimeout" => l.t("The gadget did not finish loading in time."),
+        "FramePhish" => l.t("The gadget left its page; it was stopped."),
+        "ForgedMsg" => l.t("A forged message was sent in the gadget's name; it was ignored."),
+        other => l.text(&Text::new("The gadget was stopped ({alert}).").with("alert", other)),
     }
 }

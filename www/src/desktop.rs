@@ -2,9 +2,11 @@
 
 use std::rc::Rc;
 
+use finesse_session::Text;
+use finesse_ui::Locale;
 use yew::prelude::*;
 
-use crate::container::{ContainerHub, Frame, FrameEvent};
+use crate::container::{ContainerHub, Frame, FrameEvent, alert_text};
 use crate::layout::{GadgetEntry, render_url};
 use crate::master::MasterHandle;
 use crate::session::{DesktopLocale, Session, desktop_locale, sign_out};
@@ -19,18 +21,20 @@ pub struct DesktopProps {
 }
 
 /// The connection status the master last published on `finesse.info.connection`.
-fn banner(status: &str) -> Html {
+fn banner(status: &str, l: Locale) -> Html {
     let (class, text) = match status {
         "connected" => return Html::default(),
-        "" | "connecting" => ("banner info", "Connecting to the notification service…"),
-        "reconnecting" => ("banner warning", "The notification connection was lost. Reconnecting…"),
-        "disconnecting" => ("banner info", "Disconnecting…"),
-        "unloading" => ("banner info", "Closing…"),
-        "failing" => ("banner warning", "The Finesse server is failing. Trying to recover…"),
+        "" | "connecting" => ("banner info", l.t("Connecting to the notification service…")),
+        "reconnecting" => {
+            ("banner warning", l.t("The notification connection was lost. Reconnecting…"))
+        }
+        "disconnecting" => ("banner info", l.t("Disconnecting…")),
+        "unloading" => ("banner info", l.t("Closing…")),
+        "failing" => ("banner warning", l.t("The Finesse server is failing. Trying to recover…")),
         "recovered" => return Html::default(),
         _ => (
             "banner error",
-            "Not connected to the notification service: live updates are paused until it is back.",
+            l.t("Not connected to the notification service: live updates are paused until it is back."),
         ),
     };
     html! { <div class={class} role="status" data-testid="connection-banner" data-status={status.to_owned()}>{ text }</div> }
@@ -92,6 +96,9 @@ pub fn private_prefs(session: &Session) -> Vec<(String, String)> {
 #[function_component(Desktop)]
 pub fn desktop(props: &DesktopProps) -> Html {
     let session = &props.session;
+    // The desktop's language, as Cisco's desktop takes it: `?locale=fr_FR`.
+    let locale = Rc::new(desktop_locale(crate::query("locale")));
+    let l = Locale::from_tag(&locale.tag);
     let hub = use_memo((), |()| ContainerHub::new());
     let status = use_state(String::new);
     let master = {
@@ -110,7 +117,9 @@ pub fn desktop(props: &DesktopProps) -> Html {
     let hub = match &*hub {
         Ok(hub) => hub.clone(),
         Err(e) => {
-            return html! { <div class="banner error" role="alert">{ format!("The desktop cannot start its hub: {e}") }</div> };
+            let text =
+                Text::new("The desktop cannot start its hub: {error}").with("error", e.as_str());
+            return html! { <div class="banner error" role="alert">{ l.text(&text) }</div> };
         }
     };
     let master_error = match &*master {
@@ -128,7 +137,7 @@ pub fn desktop(props: &DesktopProps) -> Html {
             let sign_out_error = sign_out_error.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let api = finesse_rest::Fetch::new("");
-                match sign_out(&api, &session, reason).await {
+                match sign_out(&api, &session, reason, l).await {
                     Ok(()) => {
                         if let Some(Ok(m)) = &*master {
                             m.shutdown();
@@ -154,26 +163,24 @@ pub fn desktop(props: &DesktopProps) -> Html {
     };
     let render_origin =
         session.layout.gadget_origin.clone().unwrap_or_else(|| session.origin.clone());
-    // The desktop's language, as Cisco's desktop takes it: `?locale=fr_FR`.
-    let locale = Rc::new(desktop_locale(crate::query("locale")));
     let public = Rc::new(public_prefs(session, &locale));
     let private = Rc::new(private_prefs(session));
     let frame = |g: &GadgetEntry| {
         html! {
             <GadgetFrame key={g.mid} hub={hub.clone()} entry={g.clone()} render_origin={render_origin.clone()}
-                public={public.clone()} private={private.clone()} />
+                public={public.clone()} private={private.clone()} locale={l} />
         }
     };
     let user = &session.user;
     html! {
         <div class="desktop">
             <header class="top">
-                <span class="title">{ session.layout.title.clone() }</span>
+                <span class="title">{ l.t(&session.layout.title) }</span>
                 <span class="who" data-testid="signed-in-user">{ format!("{} ({})", user.display_name(), session.user_id) }</span>
                 <div class="sign-out">
-                    <button onclick={on_sign_out} aria-haspopup="menu" aria-expanded={(*choosing).to_string()}>{ "Sign Out" }</button>
+                    <button onclick={on_sign_out} aria-haspopup="menu" aria-expanded={(*choosing).to_string()}>{ l.t("Sign Out") }</button>
                     if *choosing {
-                        <div class="menu" role="menu" aria-label="Sign Out reason">
+                        <div class="menu" role="menu" aria-label={l.t("Sign Out reason")}>
                             { for session.logout_reasons.iter().map(|(id, label)| {
                                 let onclick = { let (f, id) = (sign_out_with.clone(), id.clone()); Callback::from(move |_: MouseEvent| f.emit(Some(id.clone()))) };
                                 html! { <button role="menuitem" {onclick}>{ label.clone() }</button> }
@@ -186,22 +193,22 @@ pub fn desktop(props: &DesktopProps) -> Html {
                 <div class="banner error" role="alert">{ e.clone() }</div>
             }
             if let Some(e) = master_error {
-                <div class="banner error" role="alert">{ format!("The notification connection cannot start: {e}") }</div>
+                <div class="banner error" role="alert">{ l.text(&Text::new("The notification connection cannot start: {error}").with("error", e)) }</div>
             } else {
-                { banner(&status) }
+                { banner(&status, l) }
             }
             <section class="page-gadgets">{ for session.layout.page.iter().map(frame) }</section>
             <nav class="tabs" role="tablist">
                 { for session.layout.tabs.iter().map(|t| {
                     let selected = *active == t.id;
                     let onclick = { let (active, id) = (active.clone(), t.id.clone()); Callback::from(move |_: MouseEvent| active.set(id.clone())) };
-                    html! { <button role="tab" aria-selected={selected.to_string()} {onclick}>{ t.label.clone() }</button> }
+                    html! { <button role="tab" aria-selected={selected.to_string()} {onclick}>{ l.t(&t.label) }</button> }
                 }) }
             </nav>
             { for session.layout.tabs.iter().map(|t| html! {
                 <section class="tab-panel" id={format!("panel_{}", t.id)} role="tabpanel" hidden={*active != t.id}>
                     if t.gadgets.is_empty() {
-                        <div class="empty">{ "No gadgets on this tab." }</div>
+                        <div class="empty">{ l.t("No gadgets on this tab.") }</div>
                     }
                     { for t.gadgets.iter().map(frame) }
                 </section>
@@ -223,13 +230,17 @@ pub struct GadgetFrameProps {
     pub public: Rc<Vec<(String, String)>>,
     /// Prefs handed over the hub.
     pub private: Rc<Vec<(String, String)>>,
+    /// The desktop's language (the frame's own texts: loading, errors).
+    #[prop_or_default]
+    pub locale: Locale,
 }
 
 /// One gadget: a title bar and the iframe the container hub creates and connects.
 #[function_component(GadgetFrame)]
 pub fn gadget_frame(props: &GadgetFrameProps) -> Html {
     let body = use_node_ref();
-    let title = use_state(|| "Loading…".to_owned());
+    let l = props.locale;
+    let title = use_state(|| l.t("Loading…"));
     let error = use_state(|| None::<String>);
     {
         let (body, title, error) = (body.clone(), title.clone(), error.clone());
@@ -253,13 +264,13 @@ pub fn gadget_frame(props: &GadgetFrameProps) -> Html {
                 let error = error.clone();
                 Callback::from(move |e: FrameEvent| match e {
                     FrameEvent::Title(t) => title.set(t),
-                    FrameEvent::Alert(a) => error.set(Some(a)),
+                    FrameEvent::Alert(a) => error.set(Some(alert_text(&a, l))),
                     FrameEvent::Connected => error.set(None),
                 })
             };
             let frame = body
                 .cast::<web_sys::Element>()
-                .ok_or_else(|| "no element to put the frame in".to_owned())
+                .ok_or_else(|| l.t("no element to put the frame in"))
                 .and_then(|parent| {
                     Frame::create(
                         &hub,
@@ -272,7 +283,9 @@ pub fn gadget_frame(props: &GadgetFrameProps) -> Html {
                     )
                 });
             if let Err(e) = &frame {
-                error.set(Some(format!("The gadget cannot be shown: {e}")));
+                let text =
+                    Text::new("The gadget cannot be shown: {error}").with("error", e.as_str());
+                error.set(Some(l.text(&text)));
             }
             move || drop(frame)
         });

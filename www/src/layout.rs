@@ -2,6 +2,7 @@
 //! what the desktop shows for one role, and the URLs the gadget frames load.
 
 use finesse_model::{DecodeError, FinesseLayout, Role, User, decode};
+use finesse_session::Text;
 // RFC 3986 unreserved characters stay, everything else is %-encoded: right for query values too.
 use finesse_rest::encode_segment as encode_component;
 
@@ -52,14 +53,26 @@ pub enum LayoutError {
     BadOrigin(String),
 }
 
+impl LayoutError {
+    /// Why, as a translatable text (the layout's own words verbatim).
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Decode(e) => Text::new("the layout is not a Finesse layout: {error}")
+                .with("error", e.to_string()),
+            Self::NoLayoutForRole(role) => {
+                Text::new("the layout has no {role} layout").with("role", *role)
+            }
+            Self::BadUrl(u) => Text::new("the layout has a gadget URL that cannot be used: {url}")
+                .with("url", u.as_str()),
+            Self::BadOrigin(o) => Text::new("the layout's gadgetOrigin is not an origin: {origin}")
+                .with("origin", o.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LayoutError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Decode(e) => write!(f, "the layout is not a Finesse layout: {e}"),
-            Self::NoLayoutForRole(role) => write!(f, "the layout has no {role} layout"),
-            Self::BadUrl(u) => write!(f, "the layout has a gadget URL that cannot be used: {u}"),
-            Self::BadOrigin(o) => write!(f, "the layout's gadgetOrigin is not an origin: {o}"),
-        }
+        f.write_str(&self.text().english())
     }
 }
 
@@ -124,6 +137,7 @@ pub fn desktop_layout(xml: &str, user: &User, origin: &str) -> Result<DesktopLay
 }
 
 /// The label for a tab: the English text of Finesse's resource keys, else the text as given.
+/// The desktop shows it in its language (finesse-ui's i18n has the known ones).
 pub fn tab_label(label: &str) -> String {
     let known = [
         ("homeLabel", "Home"),
@@ -228,6 +242,55 @@ mod tests {
         let urls: Vec<_> = home.gadgets.iter().map(|g| (g.spec_url.as_str(), g.mid)).collect();
         assert_eq!(urls, [("https://other.example/g.xml", 1), ("http://127.0.0.1:9/g2.xml", 2)]);
         assert_eq!(l.tabs[1].label, "Custom");
+    }
+
+    #[test]
+    fn finesse_tab_keys_read_in_english_and_french() {
+        use finesse_ui::Locale;
+        let known = [
+            ("finesse.container.tabs.agent.homeLabel", "Home", "Accueil"),
+            ("finesse.container.tabs.supervisor.homeLabel", "Home", "Accueil"),
+            (
+                "finesse.container.tabs.agent.manageCustomerLabel",
+                "Manage Customer",
+                "Gérer le client",
+            ),
+            ("finesse.container.tabs.agent.myStatisticsLabel", "My Statistics", "Mes statistiques"),
+            ("finesse.container.tabs.agent.myHistoryLabel", "My History", "Mon historique"),
+            ("finesse.container.tabs.supervisor.teamDataLabel", "Team Data", "Données de l’équipe"),
+            (
+                "finesse.container.tabs.supervisor.queueDataLabel",
+                "Queue Data",
+                "Données des files d’attente",
+            ),
+        ];
+        for (key, english, french) in known {
+            let label = tab_label(key);
+            assert_eq!(label, english, "{key}");
+            assert_eq!(Locale::En.t(&label), english, "{key}");
+            assert_eq!(Locale::Fr.t(&label), french, "{key}");
+        }
+        // A layout's own label is shown as written, in either language.
+        assert_eq!(Locale::Fr.t(&tab_label("Custom <b>")), "Custom <b>");
+        assert_eq!(tab_label("finesse.container.tabs.agent.wallboardLabel"), "wallboard");
+    }
+
+    #[test]
+    fn layout_errors_are_said_in_french_with_the_layouts_words_verbatim() {
+        use finesse_ui::Locale;
+        let e = LayoutError::BadUrl("javascript:alert(1)".into());
+        assert_eq!(
+            e.to_string(),
+            "the layout has a gadget URL that cannot be used: javascript:alert(1)"
+        );
+        assert_eq!(
+            Locale::Fr.text(&e.text()),
+            "la disposition a une URL de gadget inutilisable : javascript:alert(1)"
+        );
+        assert_eq!(
+            Locale::Fr.text(&LayoutError::NoLayoutForRole("Agent").text()),
+            "la disposition n’a pas de disposition Agent"
+        );
     }
 
     #[test]

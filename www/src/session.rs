@@ -5,6 +5,8 @@ use finesse_model::{
     AgentState, Extension, ReasonCodeCategory, ReasonCodeId, SystemInfo, User, UserId, UserRequest,
 };
 use finesse_rest::{Api, Auth, Fetch, Method, Request, RestError, Transport, reason_code_id};
+use finesse_session::Text;
+use finesse_ui::Locale;
 
 use crate::layout::{DesktopLayout, desktop_layout};
 use crate::signin::SignInForm;
@@ -29,20 +31,38 @@ pub struct Session {
     pub logout_reasons: Vec<(ReasonCodeId, String)>,
 }
 
-/// Why signing in failed, in words for the sign-in page.
-pub fn describe(e: &RestError) -> String {
-    match e {
-        RestError::Unauthorized => "The ID or password is wrong.".to_owned(),
-        RestError::NotFound(_) => "There is no such user.".to_owned(),
-        other => {
-            let text = other.to_string();
-            let mut chars = text.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
-                .unwrap_or(text)
+/// Why a request failed, in words for the sign-in page (the server's own words verbatim).
+pub fn describe(e: &RestError, l: Locale) -> String {
+    let text = match e {
+        RestError::Unauthorized => Text::new("The ID or password is wrong."),
+        RestError::NotFound(_) => Text::new("There is no such user."),
+        RestError::Unavailable => Text::new("The Finesse server is out of service (HTTP 503)."),
+        RestError::Network(why) => Text::new("The Finesse server could not be reached ({error}).")
+            .with("error", why.as_str()),
+        RestError::Status { status, errors } => {
+            match errors.as_ref().and_then(|e| e.errors.first()) {
+                Some(detail) => {
+                    Text::new("The Finesse server refused the request: {detail} (HTTP {status}).")
+                        .with("detail", detail.to_string())
+                }
+                None => Text::new("The Finesse server refused the request (HTTP {status})."),
+            }
+            .with("status", status.to_string())
         }
-    }
+        RestError::Decode(why) => {
+            Text::new("The Finesse server sent an unreadable answer: {error}.")
+                .with("error", why.to_string())
+        }
+        // A kind of error this desktop does not know yet: the REST crate's words.
+        other => {
+            let mut text = other.to_string();
+            if let Some(first) = text.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return text + ".";
+        }
+    };
+    l.text(&text)
 }
 
 /// The layout name from `?layout=` (letters, digits, `-`, `_`), else `default`.
@@ -103,7 +123,9 @@ pub async fn sign_in(
     form: SignInForm,
     layout: &str,
     origin: String,
+    l: Locale,
 ) -> Result<Session, String> {
+    let describe = |e: &RestError| describe(e, l);
     let user_id = UserId::from(form.user.as_str());
     let mut user = api.user(&user_id, &form.auth).await.map_err(|e| describe(&e))?;
     let signed_out = matches!(user.state, None | Some(AgentState::Logout));
@@ -114,20 +136,29 @@ pub async fn sign_in(
             Some(Extension::from(form.extension.as_str()))
         };
         let Some(extension) = extension else {
-            return Err("Enter the extension to sign in to.".to_owned());
+            return Err(l.t("Enter the extension to sign in to."));
         };
-        api.put_user(&user_id, &UserRequest::sign_in(&extension), &form.auth)
-            .await
-            .map_err(|e| format!("Signing in to extension {extension} failed: {}", describe(&e)))?;
+        api.put_user(&user_id, &UserRequest::sign_in(&extension), &form.auth).await.map_err(
+            |e| {
+                let text = Text::new("Signing in to extension {extension} failed: {error}")
+                    .with("extension", extension.as_str())
+                    .with("error", describe(&e));
+                l.text(&text)
+            },
+        )?;
         user.extension = Some(extension);
     }
     let system = api.system_info().await.map_err(|e| describe(&e))?;
     let request = Request::new(Method::Get, format!("layouts/{layout}.xml"));
     let (status, xml) = api.send(&request, None).await.map_err(|e| describe(&e))?;
     if status != 200 {
-        return Err(format!("The desktop layout {layout:?} could not be read (HTTP {status})."));
+        let text = Text::new("The desktop layout {layout} could not be read (HTTP {status}).")
+            .with("layout", format!("{layout:?}"))
+            .with("status", status.to_string());
+        return Err(l.text(&text));
     }
-    let layout = desktop_layout(&xml, &user, &origin).map_err(|e| format!("{e}."))?;
+    let layout =
+        desktop_layout(&xml, &user, &origin).map_err(|e| format!("{}.", l.text(&e.text())))?;
     let logout_reasons = api
         .reason_codes(&user_id, &ReasonCodeCategory::Logout, &form.auth)
         .await
@@ -146,10 +177,13 @@ pub async fn sign_out(
     api: &Fetch,
     session: &Session,
     reason: Option<ReasonCodeId>,
+    l: Locale,
 ) -> Result<(), String> {
     api.put_user(&session.user_id, &UserRequest::sign_out(reason, false), &session.auth)
         .await
-        .map_err(|e| format!("Signing out failed: {}", describe(&e)))
+        .map_err(|e| {
+            l.text(&Text::new("Signing out failed: {error}").with("error", describe(&e, l)))
+        })
 }
 
 #[cfg(test)]
@@ -189,11 +223,37 @@ mod tests {
     }
 
     #[test]
-    fn errors_read_as_sentences() {
-        assert_eq!(describe(&RestError::Unauthorized), "The ID or password is wrong.");
+    fn errors_read_as_sentences_in_the_desktops_language() {
+        let en = Locale::En;
+        assert_eq!(describe(&RestError::Unauthorized, en), "The ID or password is wrong.");
         assert_eq!(
-            describe(&RestError::Unavailable),
+            describe(&RestError::Unavailable, en),
             "The Finesse server is out of service (HTTP 503)."
+        );
+        // The English sentences are those of the REST errors, capitalised.
+        for e in [
+            RestError::Unavailable,
+            RestError::Network("reset <b>".into()),
+            RestError::Status { status: 500, errors: None },
+        ] {
+            let mut expected = e.to_string();
+            expected[..1].make_ascii_uppercase();
+            assert_eq!(describe(&e, en), expected + ".");
+        }
+        let fr = Locale::Fr;
+        assert_eq!(
+            describe(&RestError::Unauthorized, fr),
+            "L’identifiant ou le mot de passe est incorrect."
+        );
+        assert_eq!(describe(&RestError::NotFound(None), fr), "Cet utilisateur n’existe pas.");
+        // The server's words stay as they are.
+        assert_eq!(
+            describe(&RestError::Network("reset <b>".into()), fr),
+            "Le serveur Finesse est injoignable (reset <b>)."
+        );
+        assert_eq!(
+            describe(&RestError::Status { status: 500, errors: None }, fr),
+            "Le serveur Finesse a refusé la requête (HTTP 500)."
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The sign-in page: id, password (or a bearer token) and extension, as the Finesse desktop asks.
 
 use finesse_rest::Auth;
+use finesse_ui::Locale;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -28,6 +29,9 @@ pub struct SignInProps {
     pub busy: bool,
     /// Called with what the agent entered.
     pub on_submit: Callback<SignInForm>,
+    /// The language of the page.
+    #[prop_or_default]
+    pub locale: Locale,
 }
 
 /// The sign-in form.
@@ -67,31 +71,32 @@ pub fn sign_in(props: &SignInProps) -> Html {
         let use_token = use_token.clone();
         Callback::from(move |_: MouseEvent| use_token.set(!*use_token))
     };
+    let l = props.locale;
     html! {
         <main class="sign-in-page">
-            <form class="sign-in" aria-label="Sign in" {onsubmit}>
-                <h1>{ "Sign in" }</h1>
+            <form class="sign-in" aria-label={l.t("Sign in")} {onsubmit}>
+                <h1>{ l.t("Sign in") }</h1>
                 if let Some(error) = &props.error {
                     <div class="banner error" role="alert" data-testid="sign-in-error">{ error.clone() }</div>
                 }
-                <label>{ "ID" }
+                <label>{ l.t("ID") }
                     <input ref={user_ref} name="user" autocomplete="username" required=true value={props.user.clone()} />
                 </label>
                 if *use_token {
-                    <label>{ "Bearer token" }
+                    <label>{ l.t("Bearer token") }
                         <input ref={secret_ref} name="token" type="password" autocomplete="off" required=true />
                     </label>
                 } else {
-                    <label>{ "Password" }
+                    <label>{ l.t("Password") }
                         <input ref={secret_ref} name="password" type="password" autocomplete="current-password" />
                     </label>
                 }
-                <label>{ "Extension" }
+                <label>{ l.t("Extension") }
                     <input ref={extension_ref} name="extension" inputmode="numeric" value={props.extension.clone()} />
                 </label>
-                <button type="submit" disabled={props.busy}>{ if props.busy { "Signing in…" } else { "Sign In" } }</button>
+                <button type="submit" disabled={props.busy}>{ if props.busy { l.t("Signing in…") } else { l.t("Sign In") } }</button>
                 <button type="button" class="link" onclick={toggle}>
-                    { if *use_token { "Use a password instead" } else { "Use a bearer token (single sign-on)" } }
+                    { if *use_token { l.t("Use a password instead") } else { l.t("Use a bearer token (single sign-on)") } }
                 </button>
             </form>
         </main>

@@ -60,6 +60,24 @@ fn french(english: &str) -> Option<&'static str> {
     FRENCH.get(at).map(|(_, fr)| *fr)
 }
 
+/// The texts a source file passes to the translation (`.t("…")`, `.tr("…")`, `Text::new("…")`)
+/// that have no French text, and how many such texts it has: what a crate's test holds its own
+/// sources to, so that a French desktop shows none of them in English.
+pub fn untranslated(source: &str) -> (usize, Vec<&str>) {
+    let mut found = 0;
+    let mut missing = Vec::new();
+    for marker in [".t(\"", ".tr(\"", "Text::new(\""] {
+        for (at, _) in source.match_indices(marker) {
+            let literal = source[at + marker.len()..].split('"').next().unwrap_or_default();
+            found += 1;
+            if french(literal).is_none() {
+                missing.push(literal);
+            }
+        }
+    }
+    (found, missing)
+}
+
 /// Every English text that has a translation: what the components and the gadgets show and the
 /// session's labels. With `finesse_session::MESSAGES` (the templates of the session's failures
 /// and refusals, translated here too) it is every key of [`FRENCH`]; tests hold the components,
@@ -232,6 +250,63 @@ pub const KEYS: &[&str] = &[
     "The container gave this gadget no credential.",
     "Calls waiting threshold",
     "Oldest call threshold (seconds)",
+    // the desktop (www): sign-in page, header, banners, tab labels, errors
+    "Finesse Gadgets Desktop",
+    "Bearer token",
+    "Signing in…",
+    "Use a password instead",
+    "Use a bearer token (single sign-on)",
+    "Sign Out reason",
+    "No gadgets on this tab.",
+    "Disconnecting…",
+    "Closing…",
+    "The Finesse server is failing. Trying to recover…",
+    "Not connected to the notification service: live updates are paused until it is back.",
+    "The desktop cannot start its hub: {error}",
+    "The notification connection cannot start: {error}",
+    "The gadget cannot be shown: {error}",
+    "no element to put the frame in",
+    "The gadget did not finish loading in time.",
+    "The gadget left its page; it was stopped.",
+    "A forged message was sent in the gadget's name; it was ignored.",
+    "The gadget was stopped ({alert}).",
+    "Home",
+    "Manage Customer",
+    "My Statistics",
+    "My History",
+    "Team Data",
+    "Queue Data",
+    "There is no such user.",
+    "The Finesse server could not be reached ({error}).",
+    "The Finesse server is out of service (HTTP 503).",
+    "The Finesse server refused the request: {detail} (HTTP {status}).",
+    "The Finesse server refused the request (HTTP {status}).",
+    "The Finesse server sent an unreadable answer: {error}.",
+    "Enter the extension to sign in to.",
+    "Signing in to extension {extension} failed: {error}",
+    "The desktop layout {layout} could not be read (HTTP {status}).",
+    "Signing out failed: {error}",
+    "the layout is not a Finesse layout: {error}",
+    "the layout has no {role} layout",
+    "the layout has a gadget URL that cannot be used: {url}",
+    // the connection gadget
+    "the layout's gadgetOrigin is not an origin: {origin}",
+    "Connected",
+    "Connecting…",
+    "Connection lost, reconnecting…",
+    "Disconnected",
+    "The notification service refused the credentials",
+    "Another client took over this connection",
+    "Failing over…",
+    "Recovered",
+    "Status: {status}",
+    "Waiting for the container…",
+    "The gadget has no hub: {error}.",
+    "Signing in failed: {error}.",
+    "Reading the system information failed: {error}.",
+    "The system information names no XMPP domain.",
+    "The hub refused a subscription: {error}.",
+    "Starting failed: {error}.",
 ];
 
 /// The French texts, sorted by their English key (binary search).
@@ -239,6 +314,10 @@ pub const FRENCH: &[(&str, &str)] = &[
     (" (CTI error {code}, {constant})", " (erreur CTI {code}, {constant})"),
     (" (error {code})", " (erreur {code})"),
     ("(after call)", "(après l’appel)"),
+    (
+        "A forged message was sent in the gadget's name; it was ignored.",
+        "Un message falsifié a été envoyé au nom du gadget ; il a été ignoré.",
+    ),
     (
         "A threshold must be a whole number from 1 to 86400.",
         "Un seuil doit être un nombre entier de 1 à 86400.",
@@ -252,9 +331,11 @@ pub const FRENCH: &[(&str, &str)] = &[
         "Another client took over the notification connection.",
         "Un autre client a pris la connexion de notification.",
     ),
+    ("Another client took over this connection", "Un autre client a pris cette connexion"),
     ("Answer", "Répondre"),
     ("Apply", "Appliquer"),
     ("Barge In", "Intervenir"),
+    ("Bearer token", "Jeton d’accès"),
     ("Busy", "Occupé"),
     ("Call", "Appel"),
     ("Call Control", "Contrôle des appels"),
@@ -268,8 +349,12 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Calls waiting, last 30 minutes", "Appels en attente, 30 dernières minutes"),
     ("Cancel", "Annuler"),
     ("Choose a contact", "Choisir un contact"),
+    ("Closing…", "Fermeture…"),
     ("Conference", "Conférence"),
+    ("Connected", "Connecté"),
     ("Connecting to the notification service…", "Connexion au service de notification…"),
+    ("Connecting…", "Connexion…"),
+    ("Connection lost, reconnecting…", "Connexion perdue, reconnexion…"),
     ("Consult", "Consultation"),
     (
         "Could not ask for the connection status: {error}.",
@@ -292,6 +377,8 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Direct Preview", "Aperçu direct"),
     ("Direct Transfer", "Transfert direct"),
     ("Direct transfer", "Transfert direct"),
+    ("Disconnected", "Déconnecté"),
+    ("Disconnecting…", "Déconnexion en cours…"),
     ("Dismiss", "Fermer"),
     ("Drop", "Exclure"),
     ("Duration", "Durée"),
@@ -299,9 +386,12 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("End", "Raccrocher"),
     ("Ended", "Terminé"),
     ("Enter a number", "Saisissez un numéro"),
+    ("Enter the extension to sign in to.", "Saisissez le poste auquel vous connecter."),
     ("Error", "Erreur"),
     ("Extension", "Poste"),
+    ("Failing over…", "Basculement…"),
     ("Filter", "Filtrer"),
+    ("Finesse Gadgets Desktop", "Bureau des gadgets Finesse"),
     (
         "Finesse is out of service (HTTP 503). Actions will work again when it is back.",
         "Finesse est hors service (HTTP 503). Les actions fonctionneront de nouveau à son retour.",
@@ -321,6 +411,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ),
     ("From", "De"),
     ("Hold", "Attente"),
+    ("Home", "Accueil"),
     ("ID", "Identifiant"),
     ("Idle", "Inactif"),
     ("Inbound", "Entrant"),
@@ -333,13 +424,21 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Loading…", "Chargement…"),
     ("Longest call in queue", "Appel le plus long en file"),
     ("Make a New Call", "Passer un nouvel appel"),
+    ("Manage Customer", "Gérer le client"),
     ("Media State", "État du média"),
+    ("My History", "Mon historique"),
+    ("My Statistics", "Mes statistiques"),
     ("N/A", "N/D"),
     ("Name", "Nom"),
     ("Name, extension or state", "Nom, poste ou état"),
     ("No entries", "Aucune entrée"),
+    ("No gadgets on this tab.", "Aucun gadget dans cet onglet."),
     ("Not Ready", "Non prêt"),
     ("Not connected to the notification service.", "Non connecté au service de notification."),
+    (
+        "Not connected to the notification service: live updates are paused until it is back.",
+        "Non connecté au service de notification : les mises à jour en direct sont suspendues jusqu’à son retour.",
+    ),
     ("Number", "Numéro"),
     ("Off Hook", "Décroché"),
     ("Oldest call threshold (seconds)", "Seuil de l’appel le plus ancien (secondes)"),
@@ -356,16 +455,22 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Phone Book", "Annuaire"),
     ("Pound", "Dièse"),
     ("Queue", "File d’attente"),
+    ("Queue Data", "Données des files d’attente"),
     ("Queue Statistics", "Statistiques des files d’attente"),
     (
         "Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only.",
         "Les statistiques des files d’attente ne sont pas disponibles sur Unified CCX : l’API Queue de Finesse n’est prise en charge qu’avec Unified CCE.",
+    ),
+    (
+        "Reading the system information failed: {error}.",
+        "La lecture des informations système a échoué : {error}.",
     ),
     ("Ready", "Prêt"),
     (
         "Ready cannot be chosen during a non-routed call",
         "Prêt ne peut pas être choisi pendant un appel non routé",
     ),
+    ("Recovered", "Rétabli"),
     ("Reserved", "Réservé"),
     ("Reserved (Outbound)", "Réservé (sortant)"),
     ("Reserved (Preview)", "Réservé (aperçu)"),
@@ -377,22 +482,57 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Show signed-out agents", "Afficher les agents déconnectés"),
     ("Sign In", "Connexion"),
     ("Sign Out", "Déconnexion"),
+    ("Sign Out reason", "Motif de déconnexion"),
     ("Sign in", "Se connecter"),
     ("Sign in to Finesse", "Se connecter à Finesse"),
     ("Signed Out", "Déconnecté"),
     ("Signing In", "Connexion en cours"),
+    ("Signing in failed: {error}.", "La connexion a échoué : {error}."),
+    (
+        "Signing in to extension {extension} failed: {error}",
+        "La connexion au poste {extension} a échoué : {error}",
+    ),
+    ("Signing in…", "Connexion en cours…"),
+    ("Signing out failed: {error}", "La déconnexion a échoué : {error}"),
     ("Silent Monitor", "Écoute silencieuse"),
     ("Star", "Étoile"),
     ("Start Monitoring", "Démarrer l’écoute"),
+    ("Starting failed: {error}.", "Le démarrage a échoué : {error}."),
     ("State", "État"),
+    ("Status: {status}", "État : {status}"),
     ("Supervisor Actions", "Actions du superviseur"),
     ("Talking", "En communication"),
     ("Talking inbound", "En conversation entrante"),
     ("Talking internal", "En conversation interne"),
     ("Talking outbound", "En conversation sortante"),
     ("Team", "Équipe"),
+    ("Team Data", "Données de l’équipe"),
     ("Team Members", "Membres de l’équipe"),
     ("Team Performance", "Performance de l’équipe"),
+    (
+        "The Finesse server could not be reached ({error}).",
+        "Le serveur Finesse est injoignable ({error}).",
+    ),
+    (
+        "The Finesse server is failing. Trying to recover…",
+        "Le serveur Finesse est défaillant. Tentative de reprise…",
+    ),
+    (
+        "The Finesse server is out of service (HTTP 503).",
+        "Le serveur Finesse est hors service (HTTP 503).",
+    ),
+    (
+        "The Finesse server refused the request (HTTP {status}).",
+        "Le serveur Finesse a refusé la requête (HTTP {status}).",
+    ),
+    (
+        "The Finesse server refused the request: {detail} (HTTP {status}).",
+        "Le serveur Finesse a refusé la requête : {detail} (HTTP {status}).",
+    ),
+    (
+        "The Finesse server sent an unreadable answer: {error}.",
+        "Le serveur Finesse a envoyé une réponse illisible : {error}.",
+    ),
     ("The ID or password is wrong.", "L’identifiant ou le mot de passe est incorrect."),
     (
         "The container did not say which agent is signed in.",
@@ -407,12 +547,38 @@ pub const FRENCH: &[(&str, &str)] = &[
         "Le conteneur n’a donné aucune préférence à ce gadget.",
     ),
     (
+        "The desktop cannot start its hub: {error}",
+        "Le bureau ne peut pas démarrer son hub : {error}",
+    ),
+    (
+        "The desktop layout {layout} could not be read (HTTP {status}).",
+        "La disposition du bureau {layout} n’a pas pu être lue (HTTP {status}).",
+    ),
+    ("The gadget cannot be shown: {error}", "Le gadget ne peut pas être affiché : {error}"),
+    ("The gadget did not finish loading in time.", "Le gadget n’a pas fini de se charger à temps."),
+    ("The gadget has no hub: {error}.", "Le gadget n’a pas de hub : {error}."),
+    ("The gadget left its page; it was stopped.", "Le gadget a quitté sa page ; il a été arrêté."),
+    ("The gadget was stopped ({alert}).", "Le gadget a été arrêté ({alert})."),
+    ("The hub refused a subscription: {error}.", "Le hub a refusé un abonnement : {error}."),
+    (
+        "The notification connection cannot start: {error}",
+        "La connexion de notification ne peut pas démarrer : {error}",
+    ),
+    (
         "The notification connection was lost. Reconnecting…",
         "La connexion de notification a été perdue. Reconnexion…",
     ),
     (
+        "The notification service refused the credentials",
+        "Le service de notification a refusé les identifiants",
+    ),
+    (
         "The notification service refused the credentials.",
         "Le service de notification a refusé les identifiants.",
+    ),
+    (
+        "The system information names no XMPP domain.",
+        "Les informations système ne nomment aucun domaine XMPP.",
     ),
     (
         "The team's changes cannot be followed live ({why}).",
@@ -423,6 +589,7 @@ pub const FRENCH: &[(&str, &str)] = &[
         "The thresholds preference is not valid; no thresholds apply.",
         "La préférence des seuils n’est pas valide ; aucun seuil ne s’applique.",
     ),
+    ("There is no such user.", "Cet utilisateur n’existe pas."),
     ("Threshold alerts", "Alertes de seuil"),
     ("Thresholds", "Seuils"),
     ("Thresholds saved.", "Seuils enregistrés."),
@@ -431,7 +598,10 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("Totals", "Totaux"),
     ("Transfer", "Transfert"),
     ("Unknown", "Inconnu"),
+    ("Use a bearer token (single sign-on)", "Utiliser un jeton d’accès (authentification unique)"),
+    ("Use a password instead", "Utiliser plutôt un mot de passe"),
     ("User ID", "Identifiant de l’utilisateur"),
+    ("Waiting for the container…", "En attente du conteneur…"),
     ("Wrap-Up", "Post-appel"),
     ("Wrap-Up Not Ready", "Post-appel non prêt"),
     ("Wrap-Up Ready", "Post-appel prêt"),
@@ -488,6 +658,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("make agent {agent} Ready", "mettre l’agent {agent} à l’état Prêt"),
     ("monitor extension {extension}", "surveiller le poste {extension}"),
     ("no call variable to set", "aucune variable d’appel à définir"),
+    ("no element to put the frame in", "aucun élément où placer le cadre"),
     (
         "numbers starting with + cannot be dialed on this system",
         "les numéros commençant par + ne peuvent pas être composés sur ce système",
@@ -553,6 +724,19 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("the keypad", "le clavier"),
     ("the keypad sends only 0-9, * and #", "le clavier n’envoie que 0-9, * et #"),
     ("the keypad sends only 0-9, *, # and A-D", "le clavier n’envoie que 0-9, *, # et A-D"),
+    (
+        "the layout has a gadget URL that cannot be used: {url}",
+        "la disposition a une URL de gadget inutilisable : {url}",
+    ),
+    ("the layout has no {role} layout", "la disposition n’a pas de disposition {role}"),
+    (
+        "the layout is not a Finesse layout: {error}",
+        "la disposition n’est pas une disposition Finesse : {error}",
+    ),
+    (
+        "the layout's gadgetOrigin is not an origin: {origin}",
+        "le gadgetOrigin de la disposition n’est pas une origine : {origin}",
+    ),
     ("the notification server refused it", "le serveur de notifications l’a refusé"),
     (
         "the number may only contain letters, digits, spaces and punctuation",

@@ -11,7 +11,8 @@
 //! 3. It checks them over REST (`GET User`), reads SystemInfo for the XMPP domain, and starts
 //!    the master ([`MasterDriver`]) with WebSocket `/ws`, then BOSH `/http-bind`, on the Finesse
 //!    server: the origin the prefs `scheme`/`host`/`hostPort` give, else the document's own.
-//! 4. It shows the connection status as text.
+//! 4. It shows the connection status as text, in the language of its `locale` pref (what the
+//!    container gives every gadget), else of the page's `?locale=`.
 //!
 //! Load it once per page, and not in our desktop or Cisco's (each has its master already).
 //! Credentials stay in memory: never in a URL, storage or a log.
@@ -23,7 +24,8 @@ use finesse_hub::web::{MasterDriver, endpoints};
 use finesse_hub::{Hub, Subscription};
 use finesse_model::UserId;
 use finesse_rest::{Api, Auth, Fetch, Request, Transport, error_of};
-use finesse_ui::SignIn;
+use finesse_session::Text;
+use finesse_ui::{Locale, SignIn};
 use finesse_xmpp::client::ClientConfig;
 use yew::prelude::*;
 
@@ -50,22 +52,34 @@ pub fn credentials_from_prefs(id: &str, authorization: &str) -> Option<Credentia
         .map(|(id, password)| Credentials { id, password })
 }
 
-/// The connection status in words.
-pub fn status_text(status: &str) -> String {
-    let text = match Status::parse(status) {
-        Status::Connected => "Connected",
-        Status::Connecting => "Connecting…",
-        Status::Reconnecting => "Connection lost, reconnecting…",
-        Status::Disconnecting => "Disconnecting…",
-        Status::Disconnected => "Disconnected",
-        Status::Unloading => "Closing…",
-        Status::Unauthorized => "The notification service refused the credentials",
-        Status::Conflict => "Another client took over this connection",
-        Status::Failing => "Failing over…",
-        Status::Recovered => "Recovered",
-        _ => return format!("Status: {status}"),
-    };
-    text.to_owned()
+/// The connection status in words, in the gadget's language.
+pub fn status_text(status: &str, l: Locale) -> String {
+    match Status::parse(status) {
+        Status::Connected => l.t("Connected"),
+        Status::Connecting => l.t("Connecting…"),
+        Status::Reconnecting => l.t("Connection lost, reconnecting…"),
+        Status::Disconnecting => l.t("Disconnecting…"),
+        Status::Disconnected => l.t("Disconnected"),
+        Status::Unloading => l.t("Closing…"),
+        Status::Unauthorized => l.t("The notification service refused the credentials"),
+        Status::Conflict => l.t("Another client took over this connection"),
+        Status::Failing => l.t("Failing over…"),
+        Status::Recovered => l.t("Recovered"),
+        _ => l.text(&Text::new("Status: {status}").with("status", status)),
+    }
+}
+
+/// The gadget's language: its `locale` pref, else the page's `?locale=` (standalone).
+fn gadget_locale(pref: &str) -> Locale {
+    if !pref.is_empty() {
+        return Locale::from_tag(pref);
+    }
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("locale"))
+        .unwrap_or_default();
+    Locale::from_tag(&query)
 }
 
 /// What the gadget is doing.
@@ -105,26 +119,31 @@ async fn start(
     origin: String,
     credentials: Credentials,
     on_status: UseStateSetter<Option<String>>,
+    l: Locale,
 ) -> Result<Running, String> {
-    let failed = |what: &str, e: &dyn std::fmt::Display| format!("{what}: {e}.");
+    let failed = |text: Text, e: &dyn std::fmt::Display| l.text(&text.with("error", e.to_string()));
     let api = Fetch::new(origin.as_str());
     let Credentials { id, password } = credentials;
     let auth = Auth::Basic { user: id.clone(), password: password.clone() };
     let (status, body) = api
         .send(&Request::get_user(&UserId::from(id.as_str())), Some(&auth))
         .await
-        .map_err(|e| failed("Signing in failed", &e))?;
+        .map_err(|e| failed(Text::new("Signing in failed: {error}."), &e))?;
     match status {
         200..=299 => {}
-        401 => return Err("The ID or password is wrong.".to_owned()),
-        _ => return Err(failed("Signing in failed", &error_of(status, &body))),
+        401 => return Err(l.t("The ID or password is wrong.")),
+        _ => {
+            return Err(failed(Text::new("Signing in failed: {error}."), &error_of(status, &body)));
+        }
     }
-    let system =
-        api.system_info().await.map_err(|e| failed("Reading the system information failed", &e))?;
+    let system = api
+        .system_info()
+        .await
+        .map_err(|e| failed(Text::new("Reading the system information failed: {error}."), &e))?;
     let domain = system
         .xmpp_domain
         .filter(|d| !d.is_empty())
-        .ok_or_else(|| "The system information names no XMPP domain.".to_owned())?;
+        .ok_or_else(|| l.t("The system information names no XMPP domain."))?;
     let mut config = ClientConfig::new(id, password, domain, endpoints(&origin));
     if let Some(pubsub) = system.xmpp_pub_sub_domain.filter(|p| !p.is_empty()) {
         config.pubsub_domain = pubsub;
@@ -138,8 +157,9 @@ async fn start(
                 }
             }),
         )
-        .map_err(|e| failed("The hub refused a subscription", &e))?;
-    let master = MasterDriver::start(hub, config).map_err(|e| failed("Starting failed", &e))?;
+        .map_err(|e| failed(Text::new("The hub refused a subscription: {error}."), &e))?;
+    let master = MasterDriver::start(hub, config)
+        .map_err(|e| failed(Text::new("Starting failed: {error}."), &e))?;
     Ok(Running { _status: status, _master: master })
 }
 
@@ -151,17 +171,23 @@ pub fn app() -> Html {
     let hub = use_mut_ref(|| None::<GadgetHub>);
     let running = use_mut_ref(|| None::<Running>);
     let server = use_mut_ref(String::new);
+    // The language: the page's `?locale=` until the prefs (read with the hub) say otherwise;
+    // the phase changes right after, which renders it.
+    let locale = use_mut_ref(|| gadget_locale(""));
+    let l = *locale.borrow();
     let on_sign_in = {
         let (phase, status, hub, running, server) =
             (phase.clone(), status.clone(), hub.clone(), running.clone(), server.clone());
+        let locale = locale.clone();
         Callback::from(move |credentials: Credentials| {
             let Some(h) = *hub.borrow() else { return };
+            let l = *locale.borrow();
             phase.set(Phase::Starting);
             let (phase, running, on_status) = (phase.clone(), running.clone(), status.setter());
             let origin = server.borrow().clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let id = credentials.id.clone();
-                match start(h, origin, credentials, on_status).await {
+                match start(h, origin, credentials, on_status, l).await {
                     Ok(r) => {
                         *running.borrow_mut() = Some(r);
                         phase.set(Phase::Running);
@@ -173,13 +199,15 @@ pub fn app() -> Html {
         })
     };
     {
-        let (phase, on_sign_in) = (phase.clone(), on_sign_in.clone());
+        let (phase, on_sign_in, locale) = (phase.clone(), on_sign_in.clone(), locale.clone());
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
                 let connected = match gadgets::connected().await {
                     Ok(h) => h,
                     Err(e) => {
-                        phase.set(Phase::Failed(format!("The gadget has no hub: {e}.")));
+                        let text = Text::new("The gadget has no hub: {error}.")
+                            .with("error", e.to_string());
+                        phase.set(Phase::Failed(l.text(&text)));
                         return;
                     }
                 };
@@ -187,6 +215,7 @@ pub fn app() -> Html {
                 // Read after the connection: private prefs (authorization) arrive with it.
                 let prefs = Prefs::new().ok();
                 let get = |key: &str| prefs.as_ref().map(|p| p.get_string(key)).unwrap_or_default();
+                *locale.borrow_mut() = gadget_locale(&get("locale"));
                 match server_origin(&get("scheme"), &get("host"), &get("hostPort")) {
                     Ok(origin) => *server.borrow_mut() = origin.unwrap_or_else(own_origin),
                     Err(e) => {
@@ -207,19 +236,19 @@ pub fn app() -> Html {
         let _ = gadgets::window::adjust_height(None);
     });
     match &*phase {
-        Phase::WaitingForHub => html! { <p class="note">{ "Waiting for the container…" }</p> },
+        Phase::WaitingForHub => html! { <p class="note">{ l.t("Waiting for the container…") }</p> },
         Phase::SignIn { id, error } => {
             let on_sign_in = on_sign_in.reform(|(id, password)| Credentials { id, password });
             html! {
-                <SignIn id={id.clone()} error={error.clone()} title="Sign in to Finesse" {on_sign_in} />
+                <SignIn id={id.clone()} error={error.clone()} title="Sign in to Finesse" locale={l} {on_sign_in} />
             }
         }
-        Phase::Starting => html! { <p class="note">{ "Signing in…" }</p> },
+        Phase::Starting => html! { <p class="note">{ l.t("Signing in…") }</p> },
         Phase::Running => {
             let current = (*status).clone().unwrap_or_else(|| "connecting".to_owned());
             html! {
                 <p class="status" role="status" data-testid="connection-status" data-status={current.clone()}>
-                    { status_text(&current) }
+                    { status_text(&current, l) }
                 </p>
             }
         }
@@ -242,9 +271,20 @@ mod tests {
     }
 
     #[test]
-    fn statuses_read_as_words() {
-        assert_eq!(status_text("connected"), "Connected");
-        assert_eq!(status_text("reconnecting"), "Connection lost, reconnecting…");
-        assert_eq!(status_text("resynced"), "Status: resynced");
+    fn statuses_read_as_words_in_english_and_french() {
+        assert_eq!(status_text("connected", Locale::En), "Connected");
+        assert_eq!(status_text("reconnecting", Locale::En), "Connection lost, reconnecting…");
+        assert_eq!(status_text("resynced", Locale::En), "Status: resynced");
+        assert_eq!(status_text("connected", Locale::Fr), "Connecté");
+        assert_eq!(status_text("reconnecting", Locale::Fr), "Connexion perdue, reconnexion…");
+        assert_eq!(status_text("resynced <b>", Locale::Fr), "État : resynced <b>");
+    }
+
+    /// Every text the gadget translates has a French text.
+    #[test]
+    fn every_text_of_the_gadget_has_a_french_text() {
+        let (found, missing) = finesse_ui::i18n::untranslated(include_str!("lib.rs"));
+        assert!(missing.is_empty(), "shown but not translated: {missing:?}");
+        assert!(found >= 20, "only {found} texts found: did the scan break?");
     }
 }
