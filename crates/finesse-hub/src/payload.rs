@@ -40,12 +40,8 @@ pub(crate) fn js_number_string(x: f64) -> String {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    // Rust's shortest round-trip digits, in scientific form: `d.ddde±x`.
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (digits, n) = shortest_digits(x.abs());
     let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
-    let n = exponent.parse::<i64>().unwrap_or(0) + 1;
     let zeros = |count: i64| "0".repeat(usize::try_from(count).unwrap_or(0));
     let body = if k <= n && n <= 21 {
         format!("{digits}{}", zeros(n - k))
@@ -65,6 +61,23 @@ pub(crate) fn js_number_string(x: f64) -> String {
         }
     };
     format!("{sign}{body}")
+}
+
+/// The shortest round-trip decimal digits of a finite positive `x` (no leading or trailing
+/// zeros) and the exponent `n` with `x = 0.digits × 10^n`. Read from serde_json's shortest
+/// formatting (already in every module that carries hub payloads) rather than from `{:e}`, so
+/// a gadget's wasm holds no second float formatter (core's Grisu and Dragon cost ~13 KB).
+fn shortest_digits(x: f64) -> (String, i64) {
+    let text = Number::from_f64(x).map(|n| n.to_string()).unwrap_or_default();
+    let (mantissa, exponent) = text
+        .split_once(['e', 'E'])
+        .map_or((text.as_str(), 0), |(m, e)| (m, e.parse::<i64>().unwrap_or(0)));
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{frac}");
+    let leading = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_matches('0').to_owned();
+    let point = i64::try_from(int.len()).unwrap_or(0) - i64::try_from(leading).unwrap_or(0);
+    (digits, point + exponent)
 }
 
 /// A request's `invokeID`: `finesse.js` sends `Date.now()` (a number) for
@@ -697,6 +710,12 @@ mod tests {
             (1.234e22, "1.234e+22"),
             (123_456_789_012_345_680_000.0, "123456789012345680000"),
             (f64::MAX, "1.7976931348623157e+308"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+            (5e-324, "5e-324"),
+            (100.0, "100"),
+            (0.3 - 0.1, "0.19999999999999998"),
+            (123.456e-5, "0.00123456"),
+            (9_007_199_254_740_993.0, "9007199254740992"),
         ];
         for (x, s) in cases {
             assert_eq!(js_number_string(x), s, "{x}");

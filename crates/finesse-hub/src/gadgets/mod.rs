@@ -36,6 +36,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::hub::{Callback, Hub, HubError, Subscription};
+use crate::payload::js_number_string;
 
 pub mod io;
 mod prefs;
@@ -195,8 +196,7 @@ impl Hub for GadgetHub {
         if id.is_undefined() || id.is_null() {
             return Err(HubError::NotAllowed);
         }
-        let name =
-            id.as_string().or_else(|| id.as_f64().map(|n| n.to_string())).unwrap_or_default();
+        let name = id.as_string().or_else(|| id.as_f64().map(js_number_string)).unwrap_or_default();
         Ok(Subscription::new(name, move || {
             let result = match sys::hub_unsubscribe(&id).map_err(|e| thrown(&e)) {
                 Err(HubError::Disconnected | HubError::NoSubscription) => Ok(()),

@@ -43,7 +43,19 @@ pub fn sparkline_points(
     if let [(_, only)] = points[..] {
         points = vec![(0.0, only), (w, only)];
     }
-    points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ")
+    points
+        .iter()
+        .map(|&(x, y)| format!("{},{}", tenths(x), tenths(y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `x` rounded to one decimal, written `12.3`: integer arithmetic, so the wasm holds no float
+/// formatter for it (`{:.1}` pulls in core's, ~7 KB).
+fn tenths(x: f64) -> String {
+    let t = (x * 10.0).round() as i64;
+    let sign = if t < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", (t / 10).abs(), (t % 10).abs())
 }
 
 /// The summary a screen reader reads: "{label}: lowest 0, highest 5, now 3", or that there is

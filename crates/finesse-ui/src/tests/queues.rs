@@ -69,6 +69,11 @@ fn sparkline_points_scale_to_the_box() {
     // Samples outside the window are clamped to its edges.
     assert_eq!(sparkline_points(&[(-5, 1), (20, 1)], 0, 10, 10, 10), "0.0,1.0 10.0,1.0");
     assert_eq!(sparkline_points(&[], 0, 10, 10, 10), "");
+    // Thirds round to one decimal.
+    assert_eq!(
+        sparkline_points(&[(0, 0), (1, 3), (3, 1)], 0, 3, 10, 5),
+        "0.0,4.0 3.3,1.0 10.0,3.0"
+    );
 }
 
 #[tokio::test]
