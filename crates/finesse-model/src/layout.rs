@@ -57,6 +57,24 @@ impl crate::macros::IsAbsent for LayoutXml {
     }
 }
 
+impl crate::xml::write::ToXml for LayoutXml {
+    /// The text, or `<name><finesseLayout>…</finesseLayout></name>` (as `Serialize` writes it).
+    fn write_element(&self, name: &str, out: &mut String) {
+        match self {
+            Self::Text(text) => text.write_element(name, out),
+            Self::Element(layout) => {
+                crate::xml::write::write_wrapped(name, "finesseLayout", layout, out);
+            }
+        }
+    }
+
+    fn write_text(&self, out: &mut String) {
+        if let Self::Text(text) = self {
+            out.push_str(text);
+        }
+    }
+}
+
 impl Serialize for LayoutXml {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {

@@ -123,26 +123,41 @@ macro_rules! xml_struct {
             }
         }
 
+        impl $name {
+            /// The fields' names and serde attributes, for the decoder and the encoder.
+            const XML_FIELDS: &'static [crate::xml::read::FieldSpec] = &[$(crate::xml::read::FieldSpec {
+                rust: stringify!($field),
+                attrs: &[$($((stringify!($skey), $sval)),*)?],
+            }),*];
+        }
+
         impl crate::xml::read::FromXml for $name {
             fn from_element(
                 el: &crate::xml::dom::Element,
                 mode: crate::Mode,
             ) -> Result<Self, crate::DecodeError> {
-                use crate::xml::read::{FieldSpec, FieldValue, Source};
+                use crate::xml::read::{FieldValue, Source};
                 type Setter = fn(&mut $name, Source<'_>, crate::Mode) -> Result<(), crate::DecodeError>;
-                const FIELDS: &[FieldSpec] = &[$(FieldSpec {
-                    rust: stringify!($field),
-                    attrs: &[$($((stringify!($skey), $sval)),*)?],
-                }),*];
                 const SET: &[Setter] = &[$(|value, source, mode| {
                     value.$field = FieldValue::read(source, mode)?;
                     Ok(())
                 }),*];
                 let mut value = Self::default();
-                crate::xml::read::read_struct(el, mode, FIELDS, &mut |i, source| {
+                crate::xml::read::read_struct(el, mode, Self::XML_FIELDS, &mut |i, source| {
                     SET[i](&mut value, source, mode)
                 })?;
                 Ok(value)
+            }
+        }
+
+        impl crate::xml::write::ToXml for $name {
+            fn write_element(&self, name: &str, out: &mut String) {
+                crate::xml::write::write_struct(
+                    name,
+                    Self::XML_FIELDS,
+                    &[$(&self.$field as &dyn crate::xml::write::ToXml),*],
+                    out,
+                );
             }
         }
 
@@ -153,6 +168,10 @@ macro_rules! xml_struct {
 
                 fn decode_document(xml: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
                     crate::xml::read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+                }
+
+                fn encode_document(&self) -> Result<String, crate::EncodeError> {
+                    Ok(crate::xml::write::to_document(self, Self::ROOT))
                 }
             }
         )?
@@ -212,6 +231,12 @@ macro_rules! xml_list {
             }
         }
 
+        impl crate::xml::write::ToXml for $name {
+            fn write_element(&self, name: &str, out: &mut String) {
+                crate::xml::write::write_list(name, $item_elem, &self.$field, out);
+            }
+        }
+
         $(
             impl crate::XmlDocument for $name {
                 const ROOT: &'static str = $root;
@@ -219,6 +244,10 @@ macro_rules! xml_list {
 
                 fn decode_document(xml: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
                     crate::xml::read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+                }
+
+                fn encode_document(&self) -> Result<String, crate::EncodeError> {
+                    Ok(crate::xml::write::to_document(self, Self::ROOT))
                 }
             }
         )?
@@ -300,6 +329,12 @@ macro_rules! string_enum {
 
             fn from_text(text: &str, mode: crate::Mode) -> Result<Self, crate::DecodeError> {
                 crate::xml::read::enum_text(text, mode, Self::KNOWN).map(|v| Self::from_wire(&v))
+            }
+        }
+
+        impl crate::xml::write::ToXml for $name {
+            fn write_text(&self, out: &mut String) {
+                out.push_str(self.as_str());
             }
         }
 
@@ -398,6 +433,12 @@ macro_rules! id_type {
         impl From<String> for $name {
             fn from(id: String) -> Self {
                 Self(id)
+            }
+        }
+
+        impl crate::xml::write::ToXml for $name {
+            fn write_text(&self, out: &mut String) {
+                out.push_str(&self.0);
             }
         }
     };

@@ -53,6 +53,12 @@ impl crate::xml::read::FromXml for Timestamp {
     }
 }
 
+impl crate::xml::write::ToXml for Timestamp {
+    fn write_text(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+}
+
 impl From<&str> for Timestamp {
     fn from(s: &str) -> Self {
         Self(s.to_owned())

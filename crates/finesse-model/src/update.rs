@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::xml::dom::Element;
 use crate::xml::read::{self, FromXml, Payload};
+use crate::xml::write::{self, ToXml};
 use crate::{
     ApiErrors, DecodeError, Dialog, Dialogs, ErrorKind, Media, MediaList, Mode, Queue, Queues,
     SystemInfo, Team, UpdateEvent, User, Users,
@@ -39,6 +40,15 @@ impl crate::XmlDocument for NotificationData {
 
     fn decode_document(xml: &str, mode: Mode) -> Result<Self, DecodeError> {
         read::decode_doc(xml, mode, Self::ROOT, Self::ROOT_ALIASES)
+    }
+
+    fn encode_document(&self) -> Result<String, crate::EncodeError> {
+        let mut out = String::new();
+        match &self.0 {
+            Some(data) => data.write_element(Self::ROOT, &mut out),
+            None => write::write_empty(Self::ROOT, &mut out),
+        }
+        Ok(out)
     }
 }
 
@@ -131,6 +141,39 @@ impl crate::macros::IsAbsent for UpdateData {
         false
     }
 }
+
+impl ToXml for UpdateData {
+    /// `<name>` holding one element named after the payload (as `Serialize` writes it).
+    fn write_element(&self, name: &str, out: &mut String) {
+        let child = self.element_name();
+        let value: &dyn ToXml = match self {
+            Self::User(v) => v,
+            Self::Users(v) => v,
+            Self::Dialog(v) => v,
+            Self::Dialogs(v) => v,
+            Self::Team(v) => v,
+            Self::Queue(v) => v,
+            Self::Queues(v) => v,
+            Self::Media(v) => v,
+            Self::MediaList(v) => v,
+            Self::SystemInfo(v) => v,
+            Self::ApiErrors(v) => v,
+            Self::Unknown(_) => &Unit,
+        };
+        write::write_wrapped(name, child, value, out);
+    }
+}
+
+/// An unknown payload's content: nothing (`<Name/>`, as `()` serialises).
+struct Unit;
+
+impl crate::macros::IsAbsent for Unit {
+    fn is_absent(&self) -> bool {
+        true
+    }
+}
+
+impl ToXml for Unit {}
 
 impl Serialize for UpdateData {
     /// `<data>`'s content: one element named after the payload (a map entry, so the name of

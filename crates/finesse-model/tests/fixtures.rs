@@ -84,6 +84,15 @@ fn check<T: XmlDocument + PartialEq + Debug>(xml: &str) -> Outcome {
                 Ok(e) => e,
                 Err(e) => return Outcome::Failed(format!("encode failed: {e}")),
             };
+            // The model's own encoder writes what quick-xml's serde serializer writes.
+            match quick_xml::se::to_string_with_root(T::ROOT, &value) {
+                Ok(serde) if serde == encoded => {}
+                other => {
+                    return Outcome::Failed(format!(
+                        "the encoder differs from serde's:\n  ours: {encoded}\n serde: {other:?}"
+                    ));
+                }
+            }
             match decode_strict::<T>(&encoded) {
                 Ok(again) if again == value => {
                     // Lenient decoding of a strictly valid document gives the same value.

@@ -4,6 +4,7 @@ pub(crate) mod de;
 pub(crate) mod dom;
 pub(crate) mod error;
 pub(crate) mod read;
+pub(crate) mod write;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,6 +37,15 @@ pub trait XmlDocument: Serialize + DeserializeOwned {
         }
         Self::deserialize(de::ElementDe { el: &root, mode }).map_err(|e| e.within(&root.name))
     }
+
+    /// Encodes this value as a document (what [`encode`] calls). The default is quick-xml's
+    /// serde serializer; the model's own types override it with their table-driven encoder
+    /// (`xml::write`), which writes the same text with much less code per type. An
+    /// implementation detail: not meant to be called or overridden.
+    #[doc(hidden)]
+    fn encode_document(&self) -> Result<String, EncodeError> {
+        quick_xml::se::to_string_with_root(Self::ROOT, self).map_err(|e| EncodeError(e.to_string()))
+    }
 }
 
 /// Decodes a document leniently, the way production code should: unknown elements and stray
@@ -65,5 +75,5 @@ pub fn decode_with<T: XmlDocument>(xml: &str, mode: Mode) -> Result<T, DecodeErr
 
 /// Encodes a value as a document with its root element, without an XML declaration.
 pub fn encode<T: XmlDocument>(value: &T) -> Result<String, EncodeError> {
-    quick_xml::se::to_string_with_root(T::ROOT, value).map_err(|e| EncodeError(e.to_string()))
+    value.encode_document()
 }

@@ -172,8 +172,8 @@ impl FieldSpec {
         self.rename() == Some(name) || self.aliases().any(|a| a == name)
     }
 
-    /// The field's name as serde reports it.
-    fn primary(&self) -> String {
+    /// The field's name as serde reports it (and as the encoder writes it).
+    pub(crate) fn primary(&self) -> String {
         match self.rename() {
             Some(name) => name.to_owned(),
             None => camel(self.rust),
