@@ -248,6 +248,9 @@ pub const KEYS: &[&str] = &[
     "The container gave this gadget no preferences.",
     "The container did not say which agent is signed in.",
     "The container gave this gadget no credential.",
+    "The scheme preference “{value}” is neither http nor https.",
+    "The host preference “{value}” is not a host name.",
+    "The hostPort preference “{value}” is not a port number.",
     "Calls waiting threshold",
     "Oldest call threshold (seconds)",
     // the desktop (www): sign-in page, header, banners, tab labels, errors
@@ -559,6 +562,14 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("The gadget has no hub: {error}.", "Le gadget n’a pas de hub : {error}."),
     ("The gadget left its page; it was stopped.", "Le gadget a quitté sa page ; il a été arrêté."),
     ("The gadget was stopped ({alert}).", "Le gadget a été arrêté ({alert})."),
+    (
+        "The host preference “{value}” is not a host name.",
+        "La préférence host « {value} » n’est pas un nom d’hôte.",
+    ),
+    (
+        "The hostPort preference “{value}” is not a port number.",
+        "La préférence hostPort « {value} » n’est pas un numéro de port.",
+    ),
     ("The hub refused a subscription: {error}.", "Le hub a refusé un abonnement : {error}."),
     (
         "The notification connection cannot start: {error}",
@@ -575,6 +586,10 @@ pub const FRENCH: &[(&str, &str)] = &[
     (
         "The notification service refused the credentials.",
         "Le service de notification a refusé les identifiants.",
+    ),
+    (
+        "The scheme preference “{value}” is neither http nor https.",
+        "La préférence scheme « {value} » n’est ni http ni https.",
     ),
     (
         "The system information names no XMPP domain.",

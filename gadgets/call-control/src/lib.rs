@@ -43,11 +43,12 @@ pub fn query(name: &str) -> Option<String> {
 
 /// The Finesse server for a gadget in a container: `scheme://host:hostPort` from the prefs, or
 /// the document's own origin when they are empty.
-fn container_server(prefs: &Prefs) -> Result<Fetch, String> {
+fn container_server(prefs: &Prefs, locale: Locale) -> Result<Fetch, String> {
     let (scheme, host, port) =
         (prefs.get_string("scheme"), prefs.get_string("host"), prefs.get_string("hostPort"));
     gadgets::server_origin(&scheme, &host, &port)
         .map(|origin| Fetch::new(origin.unwrap_or_default()))
+        .map_err(|e| locale.tr(e.template()).replace("{value}", e.value()))
 }
 
 /// What a gadget in a container is given: the user, the credential, the server and the locale.
@@ -85,8 +86,8 @@ pub fn container_setup() -> Result<Setup, String> {
     else {
         return Err("The container gave this gadget no credential.".to_owned());
     };
-    let rest = container_server(&prefs)?;
     let locale = Locale::from_tag(&prefs.get_string("locale"));
+    let rest = container_server(&prefs, locale)?;
     Ok(Setup { user: UserId::from(id), auth, rest, locale })
 }
 

@@ -219,7 +219,8 @@ pub fn app() -> Html {
                 match server_origin(&get("scheme"), &get("host"), &get("hostPort")) {
                     Ok(origin) => *server.borrow_mut() = origin.unwrap_or_else(own_origin),
                     Err(e) => {
-                        phase.set(Phase::Failed(e));
+                        let l = *locale.borrow();
+                        phase.set(Phase::Failed(l.tr(e.template()).replace("{value}", e.value())));
                         return;
                     }
                 }

@@ -353,3 +353,27 @@ fn running(shared: &Shared, team: &SharedTeam) -> (Html, Option<TeamId>, Layout)
     };
     (view, first, layout)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every text the gadget translates has a French text, and no sentence is put together in
+    /// English outside the table, so the French desktop shows no English.
+    #[test]
+    fn every_text_of_the_gadget_has_a_french_text() {
+        let mut found = 0;
+        for source in [include_str!("lib.rs"), include_str!("team.rs")] {
+            let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+            let (n, missing) = finesse_ui::i18n::untranslated(code);
+            assert!(missing.is_empty(), "shown but not translated: {missing:?}");
+            found += n;
+            for (at, _) in code.match_indices("format!(\"") {
+                let literal = code[at + 9..].split('"').next().unwrap_or_default();
+                assert!(
+                    !literal.starts_with(|c: char| c.is_ascii_uppercase()),
+                    "{literal:?} is English built outside the table"
+                );
+            }
+        }
+        assert!(found >= 15, "only {found} texts found: did the scan break?");
+    }
+}

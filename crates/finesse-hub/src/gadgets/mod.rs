@@ -28,6 +28,7 @@
 //! ```
 
 use std::cell::RefCell;
+use std::fmt;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
@@ -57,16 +58,51 @@ pub fn basic_credential_from_pref(id: &str, authorization: &str) -> Option<(Stri
     Some((user.to_owned(), password.to_owned()))
 }
 
+/// A server preference (`scheme`, `host`, `hostPort`) that cannot be used: the sentence
+/// that says why, in English with a `{value}` placeholder (a gadget shows it translated:
+/// `locale.tr(e.template()).replace("{value}", e.value())`), and the value as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadServerPref {
+    template: &'static str,
+    value: String,
+}
+
+impl BadServerPref {
+    /// The English sentence, `{value}` standing for the preference's value.
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// The preference's value as the container gave it.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for BadServerPref {
+    /// The English sentence with the value in it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.template.replace("{value}", &self.value))
+    }
+}
+
 /// The Finesse server's origin from the prefs `scheme`, `host` and `hostPort`; `Ok(None)` when
 /// `host` is empty (the document's own origin is the server then).
-pub fn server_origin(scheme: &str, host: &str, port: &str) -> Result<Option<String>, String> {
+pub fn server_origin(
+    scheme: &str,
+    host: &str,
+    port: &str,
+) -> Result<Option<String>, BadServerPref> {
+    let bad = |template, value: &str| BadServerPref { template, value: value.to_owned() };
     if host.is_empty() {
         return Ok(None);
     }
     let scheme = match scheme {
         "" | "https" => "https",
         "http" => "http",
-        other => return Err(format!("The scheme preference {other:?} is neither http nor https.")),
+        other => {
+            return Err(bad("The scheme preference “{value}” is neither http nor https.", other));
+        }
     };
     let name_ok = host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
     let ipv6_ok = host.len() > 2
@@ -74,14 +110,14 @@ pub fn server_origin(scheme: &str, host: &str, port: &str) -> Result<Option<Stri
         && host.ends_with(']')
         && host[1..host.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
     if !name_ok && !ipv6_ok {
-        return Err(format!("The host preference {host:?} is not a host name."));
+        return Err(bad("The host preference “{value}” is not a host name.", host));
     }
     if port.is_empty() {
         return Ok(Some(format!("{scheme}://{host}")));
     }
     match port.parse::<u16>() {
         Ok(p) if p > 0 => Ok(Some(format!("{scheme}://{host}:{p}"))),
-        _ => Err(format!("The hostPort preference {port:?} is not a port number.")),
+        _ => Err(bad("The hostPort preference “{value}” is not a port number.", port)),
     }
 }
 
@@ -452,7 +488,13 @@ mod tests {
         );
         assert_eq!(server_origin("http", "10.0.0.5", ""), Ok(Some("http://10.0.0.5".into())));
         assert_eq!(server_origin("", "[::1]", "80"), Ok(Some("https://[::1]:80".into())));
-        assert!(server_origin("ftp", "h", "").is_err());
+        let ftp = server_origin("ftp", "h", "").expect_err("not http");
+        assert_eq!(ftp.value(), "ftp");
+        assert_eq!(ftp.to_string(), "The scheme preference “ftp” is neither http nor https.");
+        assert_eq!(
+            server_origin("https", "h", "x").expect_err("no port").template(),
+            "The hostPort preference “{value}” is not a port number."
+        );
         assert!(server_origin("https", "evil.example/x?", "").is_err());
         assert!(server_origin("https", "user@h", "").is_err());
         assert!(server_origin("https", "h", "99999").is_err());
