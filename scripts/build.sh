@@ -69,9 +69,9 @@ done
 # still built as its own module; wasm + JS + CSS, gzip -9). Issue 6 asks for 120 KB and the
 # product goal is under 80 KB; the set measures more (see ARCHITECTURE.md "Size"), so this
 # budget is a ratchet: it fails the build when the set grows past today's size plus a little, and
-# comes down as the size work lands. The queue statistics gadget adds 26,318 bytes (wasm 25,898,
-# JS glue 48, its style.css 372; measured with and without it in the shared module).
-budget=378410
+# comes down as the size work lands (372,761 bytes before the model's own XML encoder and the
+# float formatter's removal, 356,789 after).
+budget=360000
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do

@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
 """Where a gadget's wasm bytes go: code size per crate and the largest functions.
 
-Reads the function names from the wasm's `name` section, so give it the module before
-wasm-opt strips them: target/wasm32-unknown-unknown/release/<gadget>.wasm after
-`scripts/build.sh`. Usage: python3 scripts/wasm-sizes.py FILE [TOP]
+Reads the function names from the wasm's `name` section. The figures that matter are those of
+the optimised module; keep the names through wasm-bindgen and wasm-opt (`-g`) to get them:
+
+    cargo build --release --target wasm32-unknown-unknown -p finesse-gadgets
+    wasm-bindgen target/wasm32-unknown-unknown/release/finesse-gadgets.wasm --out-dir /tmp/sz --target web
+    wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals --enable-reference-types /tmp/sz/finesse-gadgets_bg.wasm -o /tmp/sz/named.wasm
+    python3 scripts/wasm-sizes.py /tmp/sz/named.wasm [TOP]
+
+(The module cargo writes, before wasm-bindgen, also works but counts ~100 KB of `describe`
+functions that wasm-bindgen removes.) A function counts for the first crate of CRATES its
+name contains; a component's view counts for Yew (`CompStateInner<COMP>::view` is the body of
+the component's function, the html! code).
 """
 import collections
 import re
 import sys
 
 CRATES = [
+    'finesse_xmpp_web', 'team_performance', 'queue_statistics', 'finesse_gadgets',
     'finesse_model', 'finesse_session', 'finesse_ui', 'finesse_hub', 'finesse_rest',
     'finesse_xmpp', 'call_control', 'connection', 'serde_json', 'quick_xml', 'yew', 'serde',
     'core', 'alloc', 'wasm_bindgen', 'web_sys', 'js_sys', 'gloo', 'std', 'dlmalloc',
-    'implicit_clone', 'hashbrown', 'indexmap',
+    'implicit_clone', 'hashbrown', 'indexmap', 'zmij', 'memchr',
 ]
 
 
