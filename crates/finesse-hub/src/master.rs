@@ -56,7 +56,9 @@
 //!    and reports `reconnecting`) and `finesse.info.presence` (the client core reports only
 //!    whether the Finesse service is available, not presence stanzas).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use finesse_xmpp::vecmap::VecMap;
 
 use finesse_xmpp::Millis;
 use finesse_xmpp::client::{CommandError, ConnectionStatus, Event};
@@ -163,7 +165,7 @@ impl NodeState {
 pub struct Master {
     status: Option<ConnectionStatus>,
     resource_id: Option<String>,
-    nodes: BTreeMap<String, NodeState>,
+    nodes: VecMap<String, NodeState>,
     publishes: VecDeque<Publish>,
     commands: VecDeque<Command>,
     now: Millis,
@@ -177,7 +179,7 @@ impl Master {
         Self {
             status: None,
             resource_id: None,
-            nodes: BTreeMap::new(),
+            nodes: VecMap::default(),
             publishes: VecDeque::new(),
             commands: VecDeque::new(),
             now,
@@ -364,7 +366,7 @@ impl Master {
         if !self.connected() {
             return self.respond(topic, &Response::not_connected(Operation::Subscribe));
         }
-        let state = self.nodes.entry(node.to_owned()).or_insert_with(NodeState::new);
+        let state = self.nodes.get_or_insert(node.to_owned(), NodeState::new());
         match state.xmpp {
             Xmpp::Subscribed => {
                 state.active += 1;

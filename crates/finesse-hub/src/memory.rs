@@ -11,7 +11,9 @@
 
 use std::cell::RefCell;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use finesse_xmpp::vecmap::VecMap;
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -29,7 +31,7 @@ struct Entry {
 
 #[derive(Default)]
 struct Inner {
-    subs: BTreeMap<u64, Entry>,
+    subs: VecMap<u64, Entry>,
     next_id: u64,
     queue: VecDeque<(String, Value)>,
     publishing: bool,

@@ -93,7 +93,7 @@
 mod macros;
 mod rng;
 mod timer;
-mod vecmap;
+pub mod vecmap;
 
 pub mod bosh;
 pub mod client;

@@ -1,5 +1,6 @@
 //! A map kept as a vector sorted by key: the client core's small maps (subscriptions, pending
-//! IQs, BOSH requests in flight, a handful of entries each) without a B-tree. It iterates in
+//! IQs, BOSH requests in flight, a handful of entries each) and the hub's (subscriptions,
+//! pubsub nodes, tens of entries) without a B-tree. It iterates in
 //! key order as `BTreeMap` does, so behaviour stays the same; what it saves is code: each
 //! `BTreeMap<K, V>` instantiation costs several KB of wasm, and the client runs in web pages
 //! (the connection gadget's size budget). The server core, which holds thousands of sessions,
@@ -10,7 +11,7 @@ use std::borrow::Borrow;
 /// A map sorted by key, for a few entries (lookups are binary searches, insertions and
 /// removals shift the tail).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct VecMap<K, V> {
+pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
 
@@ -29,22 +30,22 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The number of entries.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are no entries.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Removes every entry.
-    pub(crate) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.entries.clear();
     }
 
     /// The value of `key`.
-    pub(crate) fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
@@ -52,7 +53,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The value of `key`, to change.
-    pub(crate) fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
     {
@@ -60,7 +61,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Sets the value of `key`; the value it replaces.
-    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
@@ -71,7 +72,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The value of `key`, inserting `value` first when there is none (`entry().or_insert()`).
-    pub(crate) fn get_or_insert(&mut self, key: K, value: V) -> &mut V {
+    pub fn get_or_insert(&mut self, key: K, value: V) -> &mut V {
         let i = match self.find(&key) {
             Ok(i) => i,
             Err(i) => {
@@ -83,7 +84,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Removes `key`; its value.
-    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
@@ -91,12 +92,12 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The entries in key order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// The entries whose key is below `end`, in key order (`range(..end)`).
-    pub(crate) fn iter_below<'a, Q: Ord + ?Sized>(
+    pub fn iter_below<'a, Q: Ord + ?Sized>(
         &'a self,
         end: &Q,
     ) -> impl Iterator<Item = (&'a K, &'a V)>
@@ -107,23 +108,41 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries[..n].iter().map(|(k, v)| (k, v))
     }
 
+    /// Whether `key` has a value.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Keeps the entries `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
     /// The keys in order.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &K> {
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.entries.iter().map(|(k, _)| k)
     }
 
     /// The values in key order, to change.
-    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
     /// The keys in order, consuming the map.
-    pub(crate) fn into_keys(self) -> impl Iterator<Item = K> {
+    pub fn into_keys(self) -> impl Iterator<Item = K> {
         self.entries.into_iter().map(|(k, _)| k)
     }
 
     /// The values in key order, consuming the map.
-    pub(crate) fn into_values(self) -> impl Iterator<Item = V> {
+    pub fn into_values(self) -> impl Iterator<Item = V> {
         self.entries.into_iter().map(|(_, v)| v)
     }
 }
