@@ -2,13 +2,10 @@
 """Where a gadget's wasm bytes go: code size per crate and the largest functions.
 
 Reads the function names from the wasm's `name` section. The figures that matter are those of
-the optimised module; keep the names through wasm-bindgen and wasm-opt (`-g`) to get them:
+the optimised module; `bash scripts/size-report.sh` builds it with the names kept through
+wasm-bindgen and wasm-opt (`-g`) and runs this script on it. By hand:
 
-    cargo build --release --target wasm32-unknown-unknown -p finesse-gadgets
-    wasm-bindgen target/wasm32-unknown-unknown/release/finesse-gadgets.wasm --out-dir /tmp/sz --target web
-    wasm-opt -Oz -g --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-        --enable-mutable-globals --enable-reference-types /tmp/sz/finesse-gadgets_bg.wasm -o /tmp/sz/named.wasm
-    python3 scripts/wasm-sizes.py /tmp/sz/named.wasm [TOP]
+    python3 scripts/wasm-sizes.py target/size-report/named.wasm [TOP]
 
 (The module cargo writes, before wasm-bindgen, also works but counts ~100 KB of `describe`
 functions that wasm-bindgen removes.) A function counts for the first crate of CRATES its
