@@ -69,9 +69,9 @@ done
 # still built as its own module; wasm + JS + CSS, gzip -9). Issue 6 asks for 120 KB and the
 # product goal is under 80 KB; the set measures more (see ARCHITECTURE.md "Size"), so this
 # budget is a ratchet: it fails the build when the set grows past today's size plus a little, and
-# comes down as the size work lands (372,761 bytes before the model's own XML encoder and the
-# float formatter's removal, 356,789 after).
-budget=360000
+# comes down as the size work lands (372,761 bytes before the model's own XML encoder, the
+# float formatter's removal and the hub's VecMaps; 353,174 after).
+budget=356500
 gz() { gzip -9c "$1" | wc -c; }
 total=0
 for f in dist/*/*.wasm dist/*/*.js dist/*/*.css; do
