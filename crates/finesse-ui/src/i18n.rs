@@ -78,6 +78,17 @@ pub fn untranslated(source: &str) -> (usize, Vec<&str>) {
     (found, missing)
 }
 
+/// The `format!` strings of a source file, before its tests, that start with a capital letter:
+/// sentences put together in English, which bypass the table. What a crate's test holds its
+/// sources to, with [`untranslated`].
+pub fn english_formats(source: &str) -> Vec<&str> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    code.match_indices("format!(\"")
+        .map(|(at, _)| code[at + 9..].split('"').next().unwrap_or_default())
+        .filter(|literal| literal.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect()
+}
+
 /// Every English text that has a translation: what the components and the gadgets show and the
 /// session's labels. With `finesse_session::MESSAGES` (the templates of the session's failures
 /// and refusals, translated here too) it is every key of [`FRENCH`]; tests hold the components,
@@ -987,5 +998,16 @@ mod tests {
             }
         }
         assert!(found >= 40, "only {found} texts found: did the scan break?");
+    }
+
+    #[test]
+    fn english_formats_finds_capitalised_format_strings_before_the_tests() {
+        let source = concat!(
+            "let a = format!(\"{} ({n})\", x);\n",
+            "let b = format!(\"Could not {x}\");\n",
+            "#[cfg(test)]\n",
+            "let c = format!(\"Ignored in tests\");\n",
+        );
+        assert_eq!(english_formats(source), ["Could not {x}"]);
     }
 }

@@ -561,13 +561,8 @@ mod tests {
                     }
                 }
             }
-            for (at, _) in code.match_indices("format!(\"") {
-                let literal = code[at + 9..].split('"').next().unwrap_or_default();
-                assert!(
-                    !literal.starts_with(|c: char| c.is_ascii_uppercase()),
-                    "{literal:?} is English built outside the table"
-                );
-            }
+            let english = finesse_ui::i18n::english_formats(code);
+            assert!(english.is_empty(), "English built outside the table: {english:?}");
         }
         assert!(found >= 15, "only {found} texts found: did the scan break?");
     }
