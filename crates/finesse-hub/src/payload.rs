@@ -382,6 +382,46 @@ impl Status {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Whether notifications flow: `connected`, or `recovered` after a failover.
+    pub fn is_up(&self) -> bool {
+        matches!(self, Self::Connected | Self::Recovered)
+    }
+}
+
+/// What a gadget knows of the master's notification connection: the last status it was told,
+/// and whether the connection was lost since (notifications may have been missed then, so the
+/// gadget reloads by REST when it comes back). Every gadget that follows notifications keeps one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionWatch {
+    status: Option<Status>,
+    lost: bool,
+}
+
+impl ConnectionWatch {
+    /// Records a status from `finesse.info.connection`; `true` when the connection is back
+    /// after a loss, the moment to reload what the gadget shows.
+    pub fn observe(&mut self, status: Status) -> bool {
+        let back = status.is_up() && self.lost;
+        if back {
+            self.lost = false;
+        } else if !status.is_up() && self.status.is_some() {
+            self.lost = true;
+        }
+        self.status = Some(status);
+        back
+    }
+
+    /// The last status, if the master has said one.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// The last status when notifications do not flow (for a banner); `None` while they do or
+    /// before the master has said.
+    pub fn down(&self) -> Option<&Status> {
+        self.status.as_ref().filter(|s| !s.is_up())
+    }
 }
 
 impl From<ConnectionStatus> for Status {
@@ -692,6 +732,24 @@ mod tests {
         assert_eq!(bare.parts(), (None, "<Update/>"));
     }
     use serde_json::json;
+
+    #[test]
+    fn a_connection_back_after_a_loss_asks_for_a_reload_once() {
+        let mut watch = ConnectionWatch::default();
+        assert_eq!(watch.down(), None);
+        // The first status a gadget hears is no loss, whatever it is.
+        assert!(!watch.observe(Status::Connecting));
+        assert_eq!(watch.down(), Some(&Status::Connecting));
+        assert!(!watch.observe(Status::Connected), "connecting then connected is no loss");
+        assert_eq!(watch.down(), None);
+        assert!(!watch.observe(Status::Reconnecting));
+        assert!(!watch.observe(Status::Disconnected));
+        assert_eq!(watch.status(), Some(&Status::Disconnected));
+        assert!(watch.observe(Status::Recovered), "back after a loss");
+        assert!(!watch.observe(Status::Connected), "only once");
+        assert!(!watch.observe(Status::Failing));
+        assert!(watch.observe(Status::Connected));
+    }
 
     #[test]
     fn numbers_read_as_javascript_writes_them() {

@@ -130,6 +130,9 @@ pub fn topic_to_node(topic: &str) -> String {
 
 /// `finesse.info.connection`: the master's connection status, to everyone.
 pub const CONNECTION: &str = "finesse.info.connection";
+/// `finesse.containerservices.timerTickEvent`: the master's tick, every
+/// [`crate::payload::TICK_FREQUENCY_MS`], which gadgets' timers follow.
+pub const TIMER_TICK: &str = "finesse.containerservices.timerTickEvent";
 /// `finesse.info.requests`: requests from gadgets to the master.
 pub const REQUESTS: &str = "finesse.info.requests";
 /// `finesse.info.presence`: presence stanzas the master forwards.
@@ -370,10 +373,7 @@ mod tests {
                 "finesse.api.Team.7.Users",
                 FinesseTopic::Api { node: "/finesse/api/Team/7/Users".into() },
             ),
-            (
-                "finesse.containerservices.timerTickEvent",
-                FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent),
-            ),
+            (TIMER_TICK, FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent)),
             (
                 "finesse.containerservices.workflowActionEvent",
                 FinesseTopic::ContainerServices(ContainerServicesTopic::WorkflowActionEvent),

@@ -11,11 +11,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use finesse_hub::gadgets::GadgetHub;
-use finesse_hub::payload::{ConnectionInfo, InvokeId, Notification, Request as HubRequest, Status};
-use finesse_hub::topic::{
-    CONNECTION, ContainerServicesTopic, FinesseTopic, REQUESTS, topic_to_node,
+use finesse_hub::payload::{
+    ConnectionInfo, ConnectionWatch, InvokeId, Notification, Request as HubRequest,
 };
-use finesse_hub::{Hub, Subscription};
+use finesse_hub::topic::{CONNECTION, REQUESTS, TIMER_TICK, topic_to_node};
+use finesse_hub::{Hub, HubError, Subscription};
 use finesse_model::{PhoneBooks, SystemStatus, Update, UserId, decode};
 use finesse_rest::{Api, Auth, Fetch, Request, RestError, Transport, interpret};
 use finesse_session::{Event, Failure, FailureKind, Intent, Millis, Refresh, Session, Text};
@@ -42,8 +42,9 @@ pub fn now() -> Millis {
     now
 }
 
-/// 16 random bytes for a request id (the browser's CSPRNG).
-fn random() -> [u8; 16] {
+/// 16 random bytes for a request id or an invoke id (the browser's CSPRNG; `Math.random`
+/// where there is none).
+pub fn random() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -76,7 +77,7 @@ pub struct Controller {
     /// Messages shown for a while (failures, errors from the server).
     pub toasts: Vec<Toast>,
     /// The notification connection's status as the master reports it (container only).
-    pub connection: Option<Status>,
+    pub connection: ConnectionWatch,
     /// Finesse is out of service (HTTP 503 or SystemInfo): the banner's text.
     pub out_of_service: Option<String>,
     /// The first load finished.
@@ -95,7 +96,6 @@ pub struct Controller {
     standalone: Option<Interval>,
     toast_timers: Vec<Timeout>,
     refreshing: bool,
-    lost: bool,
     render: Rc<dyn Fn()>,
     me: Weak<RefCell<Self>>,
 }
@@ -114,7 +114,7 @@ pub fn start(
         session: Session::new(user.clone()),
         locale,
         toasts: Vec::new(),
-        connection: None,
+        connection: ConnectionWatch::default(),
         out_of_service: None,
         loaded: false,
         blocked: None,
@@ -129,7 +129,6 @@ pub fn start(
         standalone: None,
         toast_timers: Vec::new(),
         refreshing: false,
-        lost: false,
         render,
         me: Weak::new(),
     }));
@@ -155,16 +154,10 @@ pub fn start(
 fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
     let mut patterns: Vec<String> = env::topics(user).into();
     patterns.push(CONNECTION.to_owned());
-    patterns.push(tick_topic());
+    patterns.push(TIMER_TICK.to_owned());
     let mut subscriptions = Vec::new();
     for pattern in patterns {
-        let weak = Rc::downgrade(shared);
-        let callback = Box::new(move |topic: &str, payload: &Value| {
-            if let Some(shared) = weak.upgrade() {
-                on_hub(&shared, topic, payload);
-            }
-        });
-        match hub.subscribe(&pattern, callback) {
+        match listen(shared, hub, &pattern, on_hub) {
             Ok(subscription) => subscriptions.push(subscription),
             Err(e) => {
                 let text = Text::new("Could not listen for {topic}: {error}.")
@@ -175,18 +168,38 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &str) {
         }
     }
     shared.borrow_mut().subscriptions = subscriptions;
-    // finesse.js sends Date.now() as this invokeID.
-    let invoke_id = Some(InvokeId::Number(now().into()));
-    if let Err(e) = hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json()) {
+    if let Err(e) = ask_connection_info(hub) {
         let text = Text::new("Could not ask for the connection status: {error}.")
             .with("error", e.to_string());
         update(shared, |c| c.toast(BannerKind::Warning, c.locale.text(&text)));
     }
 }
 
-/// `finesse.containerservices.timerTickEvent`: the master's 1,000 ms tick.
-fn tick_topic() -> String {
-    FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent).to_string()
+/// Subscribes to `pattern` on the container's hub and hands each message to `on` with the
+/// gadget's state, while it lives: the subscription holds the state weakly, so it never keeps
+/// a gone gadget alive. How every gadget listens to the hub.
+pub fn listen<S: 'static>(
+    shared: &Rc<RefCell<S>>,
+    hub: GadgetHub,
+    pattern: &str,
+    on: impl Fn(&Rc<RefCell<S>>, &str, &Value) + 'static,
+) -> Result<Subscription, HubError> {
+    let weak = Rc::downgrade(shared);
+    hub.subscribe(
+        pattern,
+        Box::new(move |topic: &str, payload: &Value| {
+            if let Some(shared) = weak.upgrade() {
+                on(&shared, topic, payload);
+            }
+        }),
+    )
+}
+
+/// Asks the master for the connection status (`ConnectionInfoReq`): a gadget loaded after the
+/// connection came up missed its broadcast. The invoke id is `Date.now()`, as finesse.js sends.
+pub fn ask_connection_info(hub: GadgetHub) -> Result<(), HubError> {
+    let invoke_id = Some(InvokeId::Number(now().into()));
+    hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json())
 }
 
 /// Runs `f` on the controller, drains what it caused, then re-renders.
@@ -455,7 +468,7 @@ fn poll_standalone(shared: &Shared) {
 
 /// A message from the hub.
 fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
-    if topic == tick_topic() {
+    if topic == TIMER_TICK {
         update(shared, |_| {});
         return;
     }
@@ -464,15 +477,10 @@ fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
             return;
         };
         update(shared, |c| {
-            let connected = status == Status::Connected || status == Status::Recovered;
-            if connected && c.lost {
-                // Notifications may have been missed while the connection was down.
-                c.lost = false;
+            // Back after a loss: notifications may have been missed meanwhile.
+            if c.connection.observe(status) {
                 c.start_refresh();
-            } else if !connected && c.connection.is_some() {
-                c.lost = true;
             }
-            c.connection = Some(status);
         });
         return;
     }

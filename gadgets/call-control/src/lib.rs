@@ -173,21 +173,14 @@ pub fn running(props: &RunningProps) -> Html {
             controller::dispatch(&shared, Intent::MakeCall { to, variables: Vec::new() });
         })
     };
-    let banner = match (&c.out_of_service, &c.connection, &c.blocked) {
+    let banner = match (&c.out_of_service, c.connection.down(), &c.blocked) {
         (_, _, Some(Blocked::Unauthorized)) => Some((
             BannerKind::Error,
             locale.t("Finesse refused your credentials (HTTP 401). Sign in to the desktop again."),
         )),
         (_, _, Some(Blocked::Other(why))) => Some((BannerKind::Error, why.clone())),
         (Some(text), _, _) => Some((BannerKind::Warning, text.clone())),
-        (None, Some(status), _)
-            if !matches!(
-                status,
-                finesse_hub::payload::Status::Connected | finesse_hub::payload::Status::Recovered
-            ) =>
-        {
-            Some((BannerKind::Warning, locale.t(connection_text(status))))
-        }
+        (None, Some(status), _) => Some((BannerKind::Warning, locale.t(connection_text(status)))),
         _ => None,
     };
     let wrap_up_reasons: Vec<String> =

@@ -8,13 +8,14 @@
 //! Every mutation goes through [`update`]: borrow, change, release, re-render.
 
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
+use call_control::controller::{ask_connection_info, listen};
 use finesse_hub::gadgets::GadgetHub;
-use finesse_hub::payload::{ConnectionInfo, InvokeId, Notification, Request as HubRequest, Status};
-use finesse_hub::topic::{
-    CONNECTION, ContainerServicesTopic, FinesseTopic, REQUESTS, node_to_topic, topic_to_node,
+use finesse_hub::payload::{
+    ConnectionInfo, ConnectionWatch, InvokeId, Notification, Request as HubRequest,
 };
+use finesse_hub::topic::{CONNECTION, REQUESTS, TIMER_TICK, node_to_topic, topic_to_node};
 use finesse_hub::{Hub, Subscription};
 use finesse_model::{DeploymentType, QueueId, Queues, SystemInfo, Update, UserId, decode};
 use finesse_rest::{Auth, Fetch, Request, RestError, Transport, interpret};
@@ -32,10 +33,7 @@ const STANDALONE_POLL_MS: u32 = 5_000;
 /// The most threshold alerts kept on screen (the oldest go first).
 const MAX_ALERTS: usize = 6;
 
-/// The local clock, in ms since the epoch.
-pub fn now() -> Millis {
-    call_control::controller::now()
-}
+pub use call_control::controller::now;
 
 /// A field of the thresholds form: the queue, and `true` for the oldest call's limit (`false`
 /// for calls waiting).
@@ -65,7 +63,7 @@ pub struct Controller {
     /// What the gadget shows.
     pub phase: Phase,
     /// The notification connection's status as the master reports it (container only).
-    pub connection: Option<Status>,
+    pub connection: ConnectionWatch,
     /// Thresholds reached, to announce: (id, alert).
     pub alerts: Vec<(u64, Alert)>,
     /// A message about the thresholds (saved, not valid), with its kind.
@@ -83,7 +81,6 @@ pub struct Controller {
     next_alert: u64,
     next_invoke: u64,
     refreshing: bool,
-    lost: bool,
     render: Rc<dyn Fn()>,
 }
 
@@ -117,7 +114,7 @@ pub fn start(
         clock: ServerClock::default(),
         locale,
         phase: Phase::Loading,
-        connection: None,
+        connection: ConnectionWatch::default(),
         alerts: Vec::new(),
         notice,
         drafts: Vec::new(),
@@ -132,7 +129,6 @@ pub fn start(
         next_alert: 0,
         next_invoke: 0,
         refreshing: false,
-        lost: false,
         render,
     }));
     if let Some(hub) = hub {
@@ -168,11 +164,6 @@ pub fn update(shared: &Shared, f: impl FnOnce(&mut Controller)) {
     render();
 }
 
-/// `finesse.containerservices.timerTickEvent`: the master's 1,000 ms tick.
-fn tick_topic() -> String {
-    FinesseTopic::ContainerServices(ContainerServicesTopic::TimerTickEvent).to_string()
-}
-
 /// The user's Queues node.
 fn user_queues_node(user: &UserId) -> String {
     format!("/finesse/api/User/{user}/Queues")
@@ -190,7 +181,7 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &UserId) {
         node_to_topic(&node),
         node_to_topic("/finesse/api/SystemInfo"),
         CONNECTION.to_owned(),
-        tick_topic(),
+        TIMER_TICK.to_owned(),
     ];
     let mut subscriptions = Vec::new();
     for pattern in patterns {
@@ -201,19 +192,13 @@ fn subscribe(shared: &Shared, hub: GadgetHub, user: &UserId) {
     }
     shared.borrow_mut().subscriptions = subscriptions;
     subscribe_node(shared, &node, true);
-    let invoke_id = Some(InvokeId::Number(now().into()));
-    let _ = hub.publish(REQUESTS, HubRequest::ConnectionInfo { invoke_id }.to_json());
+    let _ = ask_connection_info(hub);
 }
 
+/// [`listen`] with [`on_hub`]; the failure in words.
 fn hub_subscribe(shared: &Shared, hub: GadgetHub, pattern: &str) -> Result<Subscription, String> {
-    let weak: Weak<RefCell<Controller>> = Rc::downgrade(shared);
-    let callback = Box::new(move |topic: &str, payload: &Value| {
-        if let Some(shared) = weak.upgrade() {
-            on_hub(&shared, topic, payload);
-        }
-    });
     let locale = shared.borrow().locale;
-    hub.subscribe(pattern, callback).map_err(|e| {
+    listen(shared, hub, pattern, on_hub).map_err(|e| {
         let text = Text::new("Could not listen for {topic}: {error}.");
         locale.text(&text.with("topic", pattern).with("error", e.to_string()))
     })
@@ -411,7 +396,7 @@ fn finish_loading(shared: &Shared) {
 
 /// A message from the hub.
 fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
-    if topic == tick_topic() {
+    if topic == TIMER_TICK {
         update(shared, Controller::tick);
         return;
     }
@@ -420,17 +405,8 @@ fn on_hub(shared: &Shared, topic: &str, payload: &Value) {
             return;
         };
         let mut reload = false;
-        update(shared, |c| {
-            let connected = status == Status::Connected || status == Status::Recovered;
-            if connected && c.lost {
-                // Notifications may have been missed while the connection was down.
-                c.lost = false;
-                reload = true;
-            } else if !connected && c.connection.is_some() {
-                c.lost = true;
-            }
-            c.connection = Some(status);
-        });
+        // Back after a loss: notifications may have been missed meanwhile.
+        update(shared, |c| reload = c.connection.observe(status));
         if reload {
             refresh(shared);
         }

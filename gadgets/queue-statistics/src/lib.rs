@@ -66,18 +66,13 @@ fn running(shared: &Shared) -> Html {
     let c = shared.borrow();
     let l = c.locale;
     let now = controller::now();
-    let banner = match (&c.phase, &c.connection) {
+    let banner = match (&c.phase, c.connection.down()) {
         (Load::Failed(why), _) => Some((BannerKind::Error, why.clone())),
         (Load::NotSupported, _) => Some((
             BannerKind::Info,
             l.t("Queue statistics are not available on Unified CCX: the Finesse Queue API is supported with Unified CCE only."),
         )),
-        (_, Some(status))
-            if !matches!(
-                status,
-                finesse_hub::payload::Status::Connected | finesse_hub::payload::Status::Recovered
-            ) =>
-        {
+        (_, Some(_)) => {
             Some((BannerKind::Warning, l.t("Not connected to the notification service.")))
         }
         _ => None,

@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use call_control::controller::listen;
 use finesse_hub::gadgets::GadgetHub;
 use finesse_hub::payload::{InvokeId, Notification, Request as HubRequest, Response};
 use finesse_hub::topic::{REQUESTS, RESPONSES_PREFIX, node_to_topic};
@@ -87,19 +88,9 @@ pub struct TeamState {
     _pagehide: Option<Closure<dyn FnMut()>>,
 }
 
+/// A fresh invoke id for the master, in the form of a request id.
 fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for (i, b) in bytes.iter_mut().enumerate() {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0..256")]
-            let v = (js_sys::Math::random() * 256.0) as u8 ^ u8::try_from(i).unwrap_or(0);
-            *b = v;
-        }
-    }
-    RequestId::from_random(bytes).as_str().to_owned()
+    RequestId::from_random(call_control::controller::random()).as_str().to_owned()
 }
 
 /// High-resolution time on the page's time line, comparable across the frames of a page
@@ -331,25 +322,12 @@ pub fn choose(shared: &SharedTeam, team: Option<TeamId>) {
 fn subscribe_node(shared: &SharedTeam, hub: GadgetHub, team: &TeamId) {
     let node = Roster::node(team);
     let invoke_id = random_id();
-    let on_item = {
-        let weak = Rc::downgrade(shared);
-        Box::new(move |topic: &str, payload: &Value| {
-            if let Some(shared) = weak.upgrade() {
-                on_item(&shared, topic, payload);
-            }
-        })
-    };
-    let on_answer = {
-        let weak = Rc::downgrade(shared);
-        let invoke_id = invoke_id.clone();
-        Box::new(move |_topic: &str, payload: &Value| {
-            if let Some(shared) = weak.upgrade() {
-                on_answer(&shared, &invoke_id, payload);
-            }
-        })
-    };
-    let subscribed = hub.subscribe(&node_to_topic(&node), on_item).and_then(|items| {
-        let answer = hub.subscribe(&format!("{RESPONSES_PREFIX}{invoke_id}"), on_answer)?;
+    let answering = invoke_id.clone();
+    let subscribed = listen(shared, hub, &node_to_topic(&node), on_item).and_then(|items| {
+        let on_answer = move |shared: &SharedTeam, _: &str, payload: &Value| {
+            on_answer(shared, &answering, payload);
+        };
+        let answer = listen(shared, hub, &format!("{RESPONSES_PREFIX}{invoke_id}"), on_answer)?;
         Ok((items, answer))
     });
     let (items, answer) = match subscribed {
