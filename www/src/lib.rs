@@ -24,11 +24,7 @@ use yew::prelude::*;
 use crate::session::{Session, desktop_locale, layout_name};
 use crate::signin::{SignIn, SignInForm};
 
-/// A query parameter of the page.
-pub fn query(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
-}
+pub use finesse_hub::gadgets::page_query as query;
 
 /// The page's origin.
 pub fn page_origin() -> String {

@@ -35,11 +35,7 @@ use yew::prelude::*;
 use controller::{Blocked, Shared};
 use shell::Phase;
 
-/// A parameter of the page's query string (standalone mode), when not empty.
-pub fn query(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
-}
+pub use finesse_hub::gadgets::page_query as query;
 
 /// The Finesse server for a gadget in a container: `scheme://host:hostPort` from the prefs, or
 /// the document's own origin when they are empty.

@@ -74,12 +74,7 @@ fn gadget_locale(pref: &str) -> Locale {
     if !pref.is_empty() {
         return Locale::from_tag(pref);
     }
-    let query = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
-        .and_then(|p| p.get("locale"))
-        .unwrap_or_default();
-    Locale::from_tag(&query)
+    Locale::from_tag(&gadgets::page_query("locale").unwrap_or_default())
 }
 
 /// What the gadget is doing.

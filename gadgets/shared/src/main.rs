@@ -15,10 +15,7 @@ fn main() {
     let named = document
         .document_element()
         .and_then(|root| root.get_attribute("data-gadget"))
-        .or_else(|| {
-            let search = window.location().search().ok()?;
-            web_sys::UrlSearchParams::new_with_str(&search).ok()?.get("gadget")
-        })
+        .or_else(|| call_control::query("gadget"))
         .unwrap_or_default();
     match named.as_str() {
         "call-control" => {

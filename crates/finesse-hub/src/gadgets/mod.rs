@@ -86,6 +86,14 @@ impl fmt::Display for BadServerPref {
     }
 }
 
+/// A parameter of the page's query string (`?name=value`), when present and not empty: how a
+/// page outside a container (a standalone gadget, our desktop) is told its user, locale or
+/// gadget. `None` outside a browser.
+pub fn page_query(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name).filter(|v| !v.is_empty())
+}
+
 /// The Finesse server's origin from the prefs `scheme`, `host` and `hostPort`; `Ok(None)` when
 /// `host` is empty (the document's own origin is the server then).
 pub fn server_origin(
